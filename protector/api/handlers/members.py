@@ -1,0 +1,41 @@
+"""/v1/{project_id}/protection-groups/{pg}/members: protected servers."""
+
+from protector.api.handlers import protection_groups as groups
+from protector.api.schemas import members as schema
+from protector.api import util
+from protector.api import views
+from protector.db import api as db
+from protector.engine import rpcapi
+
+
+def create(req):
+    ctx = groups.authorize(req, 'protector:members:create')
+    server = util.json_body(req, schema.create)['member']['server']
+    group = groups.get_group(req, ctx)
+    member_id = rpcapi.EngineAPI().member_add(ctx, group_id=group.id,
+                                              server=server)
+    member = db.member_get(ctx, group.id, member_id)
+    return util.json_response({'member': views.member(member)}, 201)
+
+
+def index(req):
+    ctx = groups.authorize(req, 'protector:members:index')
+    group = groups.get_group(req, ctx)
+    return util.json_response({'members': [
+        views.member(m) for m in db.member_list(ctx, group.id)]})
+
+
+def show(req):
+    ctx = groups.authorize(req, 'protector:members:show')
+    group = groups.get_group(req, ctx)
+    member = db.member_get(ctx, group.id, req.urlvars['member'])
+    return util.json_response({'member': views.member(member)})
+
+
+def delete(req):
+    ctx = groups.authorize(req, 'protector:members:delete')
+    group = groups.get_group(req, ctx)
+    member = db.member_get(ctx, group.id, req.urlvars['member'])
+    rpcapi.EngineAPI().member_remove(ctx, group_id=group.id,
+                                     member_id=member.id)
+    return util.json_response(None, 204)

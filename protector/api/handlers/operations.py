@@ -1,0 +1,26 @@
+"""/v1/{project_id}/operations: DR operation records (read side)."""
+
+from protector.api.handlers import protection_groups as groups
+from protector.api import util
+from protector.api import views
+from protector.db import api as db
+
+
+def index(req):
+    ctx = groups.authorize(req, 'protector:operations:index')
+    project_id = req.urlvars['project_id']
+    group_id = req.GET.get('protection_group')
+    if group_id:
+        group_id = db.group_get(ctx, group_id, project_id=project_id).id
+    operations = db.operation_list(ctx, project_id=project_id,
+                                   group_id=group_id,
+                                   status=req.GET.get('status'))
+    return util.json_response({'operations': [
+        views.operation(o) for o in operations]})
+
+
+def show(req):
+    ctx = groups.authorize(req, 'protector:operations:show')
+    operation = db.operation_get(ctx, req.urlvars['operation_id'],
+                                 project_id=req.urlvars['project_id'])
+    return util.json_response({'operation': views.operation(operation)})

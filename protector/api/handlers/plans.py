@@ -1,0 +1,27 @@
+"""/v1/{project_id}/protection-groups/{pg}/plan: the recovery plan."""
+
+from protector.api.handlers import protection_groups as groups
+from protector.api.schemas import protection_groups as schema
+from protector.api import util
+from protector.db import api as db
+from protector.engine import recovery_plan
+from protector.engine import rpcapi
+
+
+def _plan(ctx, group_id):
+    group = db.group_get(ctx, group_id)
+    return recovery_plan.export(group, db.member_list(ctx, group_id))
+
+
+def show(req):
+    ctx = groups.authorize(req, 'protector:protection_groups:show')
+    group = groups.get_group(req, ctx)
+    return util.json_response({'plan': _plan(ctx, group.id)})
+
+
+def update(req):
+    ctx = groups.authorize(req, 'protector:protection_groups:update')
+    plan = util.json_body(req, schema.plan)['plan']
+    group = groups.get_group(req, ctx)
+    rpcapi.EngineAPI().plan_import(ctx, group_id=group.id, plan=plan)
+    return util.json_response({'plan': _plan(ctx, group.id)})

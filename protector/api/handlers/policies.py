@@ -1,0 +1,46 @@
+"""/v1/{project_id}/protection-groups/{pg}/policy: replication policy."""
+
+from protector.api.handlers import protection_groups as groups
+from protector.api.schemas import policies as schema
+from protector.api import util
+from protector.api import views
+from protector.common import crypto
+from protector.db import api as db
+from protector.engine import rpcapi
+
+_DEFAULTS = {'replication_interval': 300, 'snapshot_retention': 24}
+
+
+def _encrypt_tokens(values):
+    for side in ('primary', 'secondary'):
+        token = values.pop('%s_fa_token' % side, None)
+        if token is not None:
+            values['%s_fa_token_encrypted' % side] = crypto.encrypt(token)
+    return values
+
+
+def show(req):
+    ctx = groups.authorize(req, 'protector:protection_groups:show')
+    group = groups.get_group(req, ctx)
+    return util.json_response({'policy': views.policy(
+        db.policy_get(ctx, group.id))})
+
+
+def _set(req, body_schema, create):
+    ctx = groups.authorize(req, 'protector:protection_groups:update')
+    values = dict(_DEFAULTS) if create else {}
+    values.update(util.json_body(req, body_schema)['policy'])
+    group = groups.get_group(req, ctx)
+    rpcapi.EngineAPI().policy_set(ctx, group_id=group.id,
+                                  values=_encrypt_tokens(values),
+                                  create=create)
+    return util.json_response({'policy': views.policy(
+        db.policy_get(ctx, group.id))}, 201 if create else 200)
+
+
+def create(req):
+    return _set(req, schema.create, create=True)
+
+
+def update(req):
+    return _set(req, schema.update, create=False)

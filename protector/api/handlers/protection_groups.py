@@ -1,0 +1,126 @@
+"""/v1/{project_id}/protection-groups and their sync status."""
+
+from oslo_serialization import jsonutils
+
+from protector.api.schemas import protection_groups as schema
+from protector.api import util
+from protector.api import views
+from protector.common import exception
+from protector.db import api as db
+from protector.engine import rpcapi
+from protector import policy
+
+
+def authorize(req, action):
+    """Authorize ``action`` on the path's project; return the context."""
+    ctx = util.context(req)
+    policy.authorize(ctx, action, {'project_id': req.urlvars['project_id']})
+    return ctx
+
+
+def get_group(req, ctx):
+    return db.group_get(ctx, req.urlvars['pg'],
+                        project_id=req.urlvars['project_id'])
+
+
+def _show(ctx, group_id, status=200):
+    group = db.group_get(ctx, group_id)
+    return util.json_response(
+        {'protection_group': views.protection_group(ctx, group)}, status)
+
+
+def create(req):
+    ctx = authorize(req, 'protector:protection_groups:create')
+    values = util.json_body(req, schema.create)['protection_group']
+    primary = db.site_get(ctx, values.pop('primary_site'))
+    secondary = db.site_get(ctx, values.pop('secondary_site'))
+    if primary.id == secondary.id:
+        raise exception.BadRequest(
+            "primary_site and secondary_site are both '%s'; a protection "
+            "group needs two different sites." % primary.name)
+    values.setdefault('secondary_volume_type', values['volume_type'])
+    values.setdefault('description', '')
+    values.update({
+        'project_id': req.urlvars['project_id'],
+        'primary_site_id': primary.id, 'secondary_site_id': secondary.id,
+        'current_primary_site_id': primary.id, 'status': 'active',
+        'failover_count': 0, 'metadata_version': 1,
+        'consistency_groups': {}, 'mappings': {}, 'subnets': {},
+    })
+    group_id = rpcapi.EngineAPI().group_create(ctx, values=values)
+    return _show(ctx, group_id, 201)
+
+
+def index(req):
+    ctx = authorize(req, 'protector:protection_groups:index')
+    project_id = req.urlvars['project_id']
+    if util.bool_param(req, 'all_projects'):
+        policy.authorize(ctx, 'protector:protection_groups:index:'
+                              'all_projects')
+        project_id = None
+    groups = db.group_list(ctx, project_id=project_id)
+    return util.json_response({'protection_groups': [
+        views.protection_group(ctx, g) for g in groups]})
+
+
+def show(req):
+    ctx = authorize(req, 'protector:protection_groups:show')
+    return _show(ctx, get_group(req, ctx).id)
+
+
+def update(req):
+    ctx = authorize(req, 'protector:protection_groups:update')
+    try:
+        raw = jsonutils.loads(req.body or b'{}')
+    except ValueError:
+        raw = {}
+    if 'replication_type' in (raw.get('protection_group') or {}):
+        raise exception.BadRequest(
+            'replication_type cannot be changed after the protection group '
+            'is created; create a new group with the other type and move '
+            'the servers to it.')
+    values = util.json_body(req, schema.update)['protection_group']
+    group = get_group(req, ctx)
+    rpcapi.EngineAPI().group_update(ctx, group_id=group.id, values=values)
+    return _show(ctx, group.id)
+
+
+def delete(req):
+    ctx = authorize(req, 'protector:protection_groups:delete')
+    group = get_group(req, ctx)
+    rpcapi.EngineAPI().group_delete(ctx, group_id=group.id)
+    return util.json_response(None, 204)
+
+
+def sync_status(req):
+    ctx = authorize(req, 'protector:protection_groups:show')
+    group = get_group(req, ctx)
+    result = rpcapi.EngineAPI().sync_status(ctx, group_id=group.id)
+    return util.json_response({'sync_status': result})
+
+
+def sync_force(req):
+    ctx = authorize(req, 'protector:protection_groups:sync_force')
+    body = util.json_body(req, schema.sync_force) if req.body else {}
+    source = body.get('sync_force', {}).get('source', 'auto')
+    group = get_group(req, ctx)
+    result = rpcapi.EngineAPI().sync_force(ctx, group_id=group.id,
+                                           source=source)
+    return util.json_response({'sync_status': result})
+
+
+def mappings_show(req):
+    ctx = authorize(req, 'protector:protection_groups:show')
+    return util.json_response({'mappings': views.mappings(
+        get_group(req, ctx))})
+
+
+def mappings_update(req):
+    ctx = authorize(req, 'protector:protection_groups:update')
+    mappings = util.json_body(req, schema.mappings)['mappings']
+    group = get_group(req, ctx)
+    stored = views.mappings(group)
+    stored.update(mappings)
+    rpcapi.EngineAPI().mappings_set(ctx, group_id=group.id, mappings=stored)
+    return util.json_response({'mappings': views.mappings(
+        db.group_get(ctx, group.id))})

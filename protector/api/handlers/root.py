@@ -1,0 +1,22 @@
+"""GET / and GET /v1/: version discovery (no authentication)."""
+
+from protector.api import microversion
+from protector.api import util
+
+
+def _version(req):
+    return {
+        'id': 'v1', 'status': 'CURRENT',
+        'min_version': microversion.as_string(microversion.MIN_VERSION),
+        'max_version': microversion.as_string(microversion.MAX_VERSION),
+        'links': [{'rel': 'self',
+                   'href': req.application_url.rstrip('/') + '/v1/'}],
+    }
+
+
+def versions(req):
+    return util.json_response({'versions': [_version(req)]})
+
+
+def v1(req):
+    return util.json_response({'version': _version(req)})

@@ -1,0 +1,91 @@
+"""/v1/admin/sites: the two sites of this deployment (admin only)."""
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from protector.api.schemas import sites as schema
+from protector.api import util
+from protector.api import views
+from protector.common import crypto
+from protector.common import exception
+from protector.db import api as db
+from protector.engine import rpcapi
+from protector import policy
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+_DEFAULTS = {'description': '', 'user_domain_name': 'Default',
+             'project_domain_name': 'Default', 'region_name': 'RegionOne'}
+
+
+def _with_secret(values):
+    values = dict(values)
+    if 'password' in values:
+        values['password_encrypted'] = crypto.encrypt(values.pop('password'))
+    return values
+
+
+def create(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sites:create')
+    values = dict(_DEFAULTS)
+    values.update(util.json_body(req, schema.create)['site'])
+    values['is_local'] = values['name'] == CONF.site_name
+    existing = db.site_get_by_role(ctx, values['is_local'])
+    if existing is not None:
+        role = 'local' if values['is_local'] else 'peer'
+        raise exception.Conflict(
+            reason="A %s site is already registered ('%s'); protector "
+                   "protects between exactly two sites. Delete it first or "
+                   "change it with 'openstack protector site set'. (This "
+                   "site's own name is '%s', from [DEFAULT] site_name.)"
+                   % (role, existing.name, CONF.site_name))
+    site = db.site_create(ctx, _with_secret(values))
+    LOG.info('Site %(name)s registered (local: %(local)s)',
+             {'name': site.name, 'local': site.is_local})
+    return util.json_response({'site': views.site(site)}, 201)
+
+
+def index(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sites:index')
+    return util.json_response({'sites': [views.site(s)
+                                         for s in db.site_list(ctx)]})
+
+
+def show(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sites:show')
+    site = db.site_get(ctx, req.urlvars['site'])
+    return util.json_response({'site': views.site(site)})
+
+
+def update(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sites:update')
+    values = util.json_body(req, schema.update)['site']
+    site = db.site_update(ctx, req.urlvars['site'], _with_secret(values))
+    return util.json_response({'site': views.site(site)})
+
+
+def delete(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sites:delete')
+    db.site_delete(ctx, req.urlvars['site'])
+    return util.json_response(None, 204)
+
+
+def validate(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sites:validate')
+    site = db.site_get(ctx, req.urlvars['site'])
+    result = rpcapi.EngineAPI().site_validate(ctx, site_id=site.id)
+    return util.json_response({'validation': result})
+
+
+def volume_types(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sites:volume_types')
+    site = db.site_get(ctx, req.urlvars['site'])
+    types = rpcapi.EngineAPI().site_volume_types(ctx, site_id=site.id)
+    return util.json_response({'volume_types': types})

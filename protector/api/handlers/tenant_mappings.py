@@ -1,0 +1,46 @@
+"""/v1/admin/tenant-mappings: which peer project owns a project's groups."""
+
+from protector.api.schemas import tenant_mappings as schema
+from protector.api import util
+from protector.api import views
+from protector.common import exception
+from protector.db import api as db
+from protector import policy
+
+
+def create(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:tenant_mappings:create')
+    values = util.json_body(req, schema.create)['tenant_mapping']
+    site = db.site_get(ctx, values.pop('remote_site'))
+    if site.is_local:
+        raise exception.BadRequest(
+            "remote_site must be the peer site, not the local site '%s'."
+            % site.name)
+    values['remote_site_id'] = site.id
+    values.setdefault('description', '')
+    mapping = db.tenant_mapping_create(ctx, values)
+    return util.json_response(
+        {'tenant_mapping': views.tenant_mapping(mapping)}, 201)
+
+
+def index(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:tenant_mappings:index')
+    return util.json_response({'tenant_mappings': [
+        views.tenant_mapping(m) for m in db.tenant_mapping_list(ctx)]})
+
+
+def show(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:tenant_mappings:show')
+    mapping = db.tenant_mapping_get(ctx, req.urlvars['mapping_id'])
+    return util.json_response(
+        {'tenant_mapping': views.tenant_mapping(mapping)})
+
+
+def delete(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:tenant_mappings:delete')
+    db.tenant_mapping_delete(ctx, req.urlvars['mapping_id'])
+    return util.json_response(None, 204)

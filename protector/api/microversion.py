@@ -1,0 +1,52 @@
+"""Microversions: ``OpenStack-API-Version: protector X.Y``.
+
+History (keep in step with doc/source/contributor/microversions.rst):
+
+* 1.0 - sites, tenant mappings, protection groups, members, replication
+  policies, resource mappings, recovery plans, operations (read), metadata
+  sync.
+"""
+
+import re
+
+from protector.common import exception
+
+SERVICE_TYPE = 'protector'
+HEADER = 'OpenStack-API-Version'
+MIN_VERSION = (1, 0)
+MAX_VERSION = (1, 0)
+
+_VERSION_RE = re.compile(r'^([1-9]\d*)\.(0|[1-9]\d*)$')
+
+
+def as_string(version):
+    return '%d.%d' % version
+
+
+def from_headers(headers):
+    """The version the request asks for; absent means the minimum."""
+    value = headers.get(HEADER)
+    if not value:
+        return MIN_VERSION
+    requested = None
+    for item in value.split(','):
+        parts = item.strip().split()
+        if len(parts) == 2 and parts[0].lower() == SERVICE_TYPE:
+            requested = parts[1]
+    if requested is None:
+        return MIN_VERSION
+    if requested == 'latest':
+        return MAX_VERSION
+    match = _VERSION_RE.match(requested)
+    if not match:
+        raise exception.BadRequest(
+            "Invalid %s header %r: expected 'protector X.Y', for example "
+            "'protector %s'." % (HEADER, value, as_string(MAX_VERSION)))
+    version = (int(match.group(1)), int(match.group(2)))
+    if not MIN_VERSION <= version <= MAX_VERSION:
+        raise exception.NotAcceptable(
+            reason='Version %s is not supported by this site: it serves '
+                   'protector %s to %s.' % (requested,
+                                            as_string(MIN_VERSION),
+                                            as_string(MAX_VERSION)))
+    return version

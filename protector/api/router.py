@@ -1,0 +1,80 @@
+"""The route table: every URL protector-api serves, and its handler."""
+
+import routes
+import webob.dec
+
+from protector.api.handlers import members
+from protector.api.handlers import operations
+from protector.api.handlers import plans
+from protector.api.handlers import policies
+from protector.api.handlers import protection_groups as groups
+from protector.api.handlers import root
+from protector.api.handlers import sites
+from protector.api.handlers import sync
+from protector.api.handlers import tenant_mappings
+from protector.common import exception
+
+_PG = '/v1/{project_id}/protection-groups/{pg}'
+
+ROUTES = {
+    '/': {'GET': root.versions},
+    '/v1': {'GET': root.v1},
+    '/v1/': {'GET': root.v1},
+    '/v1/admin/sites': {'GET': sites.index, 'POST': sites.create},
+    '/v1/admin/sites/{site}': {'GET': sites.show, 'PUT': sites.update,
+                               'DELETE': sites.delete},
+    '/v1/admin/sites/{site}/validate': {'POST': sites.validate},
+    '/v1/admin/sites/{site}/volume-types': {'GET': sites.volume_types},
+    '/v1/admin/tenant-mappings': {'GET': tenant_mappings.index,
+                                  'POST': tenant_mappings.create},
+    '/v1/admin/tenant-mappings/{mapping_id}': {
+        'GET': tenant_mappings.show, 'DELETE': tenant_mappings.delete},
+    '/v1/admin/sync/protection-groups/{pg_id}': {
+        'GET': sync.show, 'PUT': sync.update, 'DELETE': sync.delete},
+    '/v1/{project_id}/protection-groups': {'GET': groups.index,
+                                           'POST': groups.create},
+    _PG: {'GET': groups.show, 'PUT': groups.update, 'DELETE': groups.delete},
+    _PG + '/sync-status': {'GET': groups.sync_status},
+    _PG + '/sync-force': {'POST': groups.sync_force},
+    _PG + '/members': {'GET': members.index, 'POST': members.create},
+    _PG + '/members/{member}': {'GET': members.show,
+                                'DELETE': members.delete},
+    _PG + '/policy': {'GET': policies.show, 'POST': policies.create,
+                      'PUT': policies.update},
+    _PG + '/mappings': {'GET': groups.mappings_show,
+                        'PUT': groups.mappings_update},
+    _PG + '/plan': {'GET': plans.show, 'PUT': plans.update},
+    '/v1/{project_id}/operations': {'GET': operations.index},
+    '/v1/{project_id}/operations/{operation_id}': {'GET': operations.show},
+}
+
+# Paths answered without a token.
+PUBLIC_PATHS = ('/', '/v1', '/v1/')
+
+
+def _mapper():
+    mapper = routes.Mapper()
+    for path, methods in ROUTES.items():
+        mapper.connect(path, methods=methods)
+    return mapper
+
+
+class Router(object):
+    """Dispatch a request to the handler of its path and method."""
+
+    def __init__(self):
+        self.mapper = _mapper()
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        match = self.mapper.match(environ=req.environ)
+        if match is None:
+            raise exception.NotFound(kind='Resource', ident=req.path)
+        methods = match.pop('methods')
+        handler = methods.get(req.method)
+        if handler is None:
+            raise exception.MethodNotAllowed(
+                method=req.method, path=req.path,
+                allowed=', '.join(sorted(methods)))
+        req.urlvars = match
+        return handler(req)

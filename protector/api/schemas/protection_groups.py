@@ -1,0 +1,40 @@
+from protector.api.schemas import common
+
+create = common.wrapped(
+    'protection_group',
+    {'name': common.NAME,
+     'description': common.DESCRIPTION,
+     'replication_type': {'type': 'string', 'enum': ['async', 'sync']},
+     'primary_site': common.NAME,
+     'secondary_site': common.NAME,
+     'volume_type': common.NAME,
+     'secondary_volume_type': common.NAME},
+    required=('name', 'replication_type', 'primary_site', 'secondary_site',
+              'volume_type'))
+
+update = common.wrapped(
+    'protection_group',
+    {'name': common.NAME, 'description': common.DESCRIPTION},
+    min_properties=1)
+
+sync_force = {
+    'type': 'object', 'additionalProperties': False,
+    'properties': {'sync_force': {
+        'type': 'object', 'additionalProperties': False,
+        'properties': {'source': {'enum': ['auto', 'local', 'peer']}}}},
+}
+
+_MAP = {'type': 'object',
+        'additionalProperties': {'type': 'string', 'minLength': 1,
+                                 'maxLength': 255},
+        'propertyNames': {'minLength': 1, 'maxLength': 255}}
+_DIRECTION = {'type': 'object', 'additionalProperties': False,
+              'properties': {kind: _MAP for kind in (
+                  'network', 'subnet', 'flavor', 'security_group',
+                  'image')}}
+
+mappings = common.wrapped('mappings', {'failover': _DIRECTION,
+                                       'failback': _DIRECTION})
+
+plan = {'type': 'object', 'additionalProperties': False,
+        'required': ['plan'], 'properties': {'plan': {'type': 'object'}}}

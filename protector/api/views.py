@@ -1,0 +1,121 @@
+"""How each resource looks in a response.  Secrets never appear here."""
+
+from protector.db import api as db
+
+
+def _time(value):
+    return value.isoformat() + 'Z' if value else None
+
+
+def site(row):
+    return {
+        'id': row.id, 'name': row.name, 'description': row.description,
+        'auth_url': row.auth_url, 'region_name': row.region_name,
+        'username': row.username, 'project_name': row.project_name,
+        'user_domain_name': row.user_domain_name,
+        'project_domain_name': row.project_domain_name,
+        'is_local': row.is_local, 'status': row.status,
+        'last_validated_at': _time(row.last_validated_at),
+        'created_at': _time(row.created_at),
+        'updated_at': _time(row.updated_at),
+    }
+
+
+def tenant_mapping(row):
+    return {
+        'id': row.id, 'local_project_id': row.local_project_id,
+        'remote_site_id': row.remote_site_id,
+        'remote_site_name': row.remote_site.name,
+        'remote_project_id': row.remote_project_id,
+        'description': row.description,
+        'created_at': _time(row.created_at),
+    }
+
+
+def sync_state(row):
+    if row.peer_version == row.metadata_version:
+        return 'IN SYNC'
+    return 'OUT OF SYNC'
+
+
+def protection_group(context, row):
+    return {
+        'id': row.id, 'name': row.name, 'description': row.description,
+        'project_id': row.project_id,
+        'replication_type': row.replication_type,
+        'primary_site': row.primary_site.name,
+        'secondary_site': row.secondary_site.name,
+        'current_primary_site': row.current_primary_site.name,
+        'volume_type': row.volume_type,
+        'secondary_volume_type': row.secondary_volume_type,
+        'status': row.status, 'failover_count': row.failover_count,
+        'last_failover_at': _time(row.last_failover_at),
+        'last_replication_at': _time(row.last_replication_at),
+        'metadata_version': row.metadata_version,
+        'sync_status': sync_state(row),
+        'last_sync_at': _time(row.last_sync_at),
+        'last_sync_error': row.last_sync_error,
+        'consistency_groups': row.consistency_groups,
+        'member_count': db.group_member_count(context, row.id),
+        'created_at': _time(row.created_at),
+        'updated_at': _time(row.updated_at),
+    }
+
+
+def member(row):
+    spec = row.spec or {}
+    return {
+        'id': row.id, 'protection_group_id': row.protection_group_id,
+        'server_id': row.server_id, 'server_name': row.server_name,
+        'status': row.status,
+        'flavor': spec.get('flavor'), 'image': spec.get('image'),
+        'availability_zone': spec.get('availability_zone'),
+        'key_name': spec.get('key_name'),
+        'metadata': spec.get('metadata', {}),
+        'server_group': spec.get('server_group'),
+        'security_groups': spec.get('security_groups', []),
+        'ports': spec.get('ports', []),
+        'volumes': spec.get('volumes', []),
+        'rank': row.rank, 'boot_condition': row.boot_condition,
+        'overrides': row.overrides or {},
+        'created_at': _time(row.created_at),
+    }
+
+
+def policy(row):
+    return {
+        'protection_group_id': row.protection_group_id,
+        'primary_fa_url': row.primary_fa_url,
+        'primary_fa_token_set': bool(row.primary_fa_token_encrypted),
+        'secondary_fa_url': row.secondary_fa_url,
+        'secondary_fa_token_set': bool(row.secondary_fa_token_encrypted),
+        'rpo_minutes': row.rpo_minutes,
+        'replication_interval': row.replication_interval,
+        'snapshot_retention': row.snapshot_retention,
+        'created_at': _time(row.created_at),
+        'updated_at': _time(row.updated_at),
+    }
+
+
+def mappings(row):
+    stored = row.mappings or {}
+    return {direction: stored.get(direction, {})
+            for direction in ('failover', 'failback')}
+
+
+def operation(row):
+    return {
+        'id': row.id, 'protection_group_id': row.protection_group_id,
+        'operation_type': row.operation_type,
+        'failover_type': row.failover_type, 'status': row.status,
+        'progress': row.progress, 'steps_completed': row.steps_completed,
+        'steps_failed': row.steps_failed, 'members': row.members,
+        'source_site': row.source_site, 'target_site': row.target_site,
+        'parameters': row.parameters,
+        'recovery_point': row.recovery_point,
+        'rto_seconds': row.rto_seconds,
+        'error_message': row.error_message,
+        'started_at': _time(row.started_at),
+        'completed_at': _time(row.completed_at),
+        'created_at': _time(row.created_at),
+    }

@@ -1,0 +1,39 @@
+"""protector-engine: the RPC server that does the work."""
+
+import signal
+import socket
+import sys
+import threading
+
+from oslo_log import log as logging
+
+from protector.common import rpc
+from protector.common import service
+from protector.engine import manager
+
+CONF = service.CONF
+LOG = logging.getLogger(__name__)
+
+
+def main():
+    service.prepare()
+    service.log_options()
+    server = rpc.get_server(CONF.engine.topic, socket.gethostname(),
+                            [manager.EngineManager()])
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *args: stop.set())
+    server.start()
+    LOG.info('protector-engine of site %(site)s listening on topic '
+             '%(topic)s', {'site': CONF.site_name,
+                           'topic': CONF.engine.topic})
+    stop.wait()
+    LOG.info('protector-engine stopping')
+    server.stop()
+    server.wait()
+    rpc.cleanup()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

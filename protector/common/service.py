@@ -1,0 +1,35 @@
+"""What every protector process does before it starts working."""
+
+import sys
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from protector.common import rpc
+from protector import conf as protector_conf
+from protector.conf import opts
+from protector.db import api as db_api
+from protector import version
+
+CONF = protector_conf.CONF
+LOG = logging.getLogger(__name__)
+
+
+def prepare(argv=None, default_config_files=None, with_rpc=True):
+    """Parse options and set up logging, the database and RPC."""
+    logging.register_options(CONF)
+    opts.set_defaults(CONF)
+    CONF(sys.argv[1:] if argv is None else argv, project='protector',
+         version=version.version_string(),
+         default_config_files=default_config_files)
+    logging.setup(CONF, 'protector')
+    db_api.configure(CONF)
+    if with_rpc:
+        rpc.init(CONF)
+
+
+def log_options():
+    CONF.log_opt_values(LOG, logging.DEBUG)
+
+
+__all__ = ['prepare', 'log_options', 'cfg']

@@ -1,0 +1,12 @@
+from oslo_config import cfg
+
+from protector.conf import api
+from protector.conf import crypto
+from protector.conf import default
+from protector.conf import drivers
+from protector.conf import engine
+
+CONF = cfg.CONF
+
+for _module in (default, api, engine, crypto, drivers):
+    _module.register_opts(CONF)

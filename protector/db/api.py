@@ -1,0 +1,398 @@
+"""Database API: the only module that touches the models.
+
+Every function that changes a protection group or anything inside it
+(members, policy, mappings, plan) increments the group's
+``metadata_version`` in the same transaction, so the version is the exact
+measure of what the peer site must receive.
+"""
+
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from protector.common import exception
+from protector.db import models
+
+main_context_manager = enginefacade.transaction_context()
+
+
+def configure(conf):
+    main_context_manager.configure(**dict(conf.database.items()))
+
+
+def get_engine():
+    return main_context_manager.writer.get_engine()
+
+
+def _by_ident(query, model, ident, kind):
+    """Find a row by id, then by name."""
+    row = None
+    if uuidutils.is_uuid_like(ident):
+        row = query.filter(model.id == ident).first()
+    if row is None and hasattr(model, 'name'):
+        rows = query.filter(model.name == ident).all()
+        if len(rows) > 1:
+            raise exception.Conflict(
+                reason='More than one %s is named %r; use its id.'
+                % (kind, ident))
+        row = rows[0] if rows else None
+    if row is None:
+        raise exception.NotFound(kind=kind.capitalize(), ident=ident)
+    return row
+
+
+# Sites
+
+@main_context_manager.writer
+def site_create(context, values):
+    site = models.Site(**values)
+    try:
+        context.session.add(site)
+        context.session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(
+            reason='A site named %r is already registered.' % values['name'])
+    return site
+
+
+@main_context_manager.reader
+def site_get(context, ident):
+    return _by_ident(context.session.query(models.Site), models.Site,
+                     ident, 'site')
+
+
+@main_context_manager.reader
+def site_list(context):
+    return context.session.query(models.Site).order_by(
+        models.Site.created_at).all()
+
+
+@main_context_manager.reader
+def site_get_by_role(context, is_local):
+    """The local site or the peer site, or None when not registered."""
+    return context.session.query(models.Site).filter_by(
+        is_local=is_local).first()
+
+
+@main_context_manager.writer
+def site_update(context, site_id, values):
+    site = _by_ident(context.session.query(models.Site), models.Site,
+                     site_id, 'site')
+    site.update(values)
+    return site
+
+
+@main_context_manager.writer
+def site_delete(context, site_id):
+    site = _by_ident(context.session.query(models.Site), models.Site,
+                     site_id, 'site')
+    PG = models.ProtectionGroup
+    used = context.session.query(PG).filter(sa.or_(
+        PG.primary_site_id == site.id,
+        PG.secondary_site_id == site.id)).count()
+    if used:
+        raise exception.Conflict(
+            reason='Site %r is used by %d protection group(s); delete '
+                   'them first.' % (site.name, used))
+    context.session.query(models.TenantMapping).filter_by(
+        remote_site_id=site.id).delete()
+    context.session.delete(site)
+
+
+# Tenant mappings
+
+@main_context_manager.writer
+def tenant_mapping_create(context, values):
+    mapping = models.TenantMapping(**values)
+    try:
+        context.session.add(mapping)
+        context.session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(
+            reason='Project %s is already mapped on that site; delete the '
+                   'existing tenant mapping first.'
+                   % values['local_project_id'])
+    context.session.refresh(mapping)
+    return mapping
+
+
+@main_context_manager.reader
+def tenant_mapping_list(context):
+    return context.session.query(models.TenantMapping).order_by(
+        models.TenantMapping.created_at).all()
+
+
+@main_context_manager.reader
+def tenant_mapping_get(context, mapping_id):
+    mapping = context.session.query(models.TenantMapping).filter_by(
+        id=mapping_id).first()
+    if mapping is None:
+        raise exception.NotFound(kind='Tenant mapping', ident=mapping_id)
+    return mapping
+
+
+@main_context_manager.reader
+def tenant_mapping_find(context, remote_site_id, local_project_id=None,
+                        remote_project_id=None):
+    query = context.session.query(models.TenantMapping).filter_by(
+        remote_site_id=remote_site_id)
+    if local_project_id:
+        query = query.filter_by(local_project_id=local_project_id)
+    if remote_project_id:
+        query = query.filter_by(remote_project_id=remote_project_id)
+    return query.first()
+
+
+@main_context_manager.writer
+def tenant_mapping_delete(context, mapping_id):
+    count = context.session.query(models.TenantMapping).filter_by(
+        id=mapping_id).delete()
+    if not count:
+        raise exception.NotFound(kind='Tenant mapping', ident=mapping_id)
+
+
+# Protection groups
+
+def _group_query(context, project_id):
+    query = context.session.query(models.ProtectionGroup)
+    if project_id is not None:
+        query = query.filter_by(project_id=project_id)
+    return query
+
+
+def _bump(group):
+    group.metadata_version = (group.metadata_version or 0) + 1
+    group.updated_at = timeutils.utcnow()
+
+
+@main_context_manager.writer
+def group_create(context, values):
+    group = models.ProtectionGroup(**values)
+    try:
+        context.session.add(group)
+        context.session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(
+            reason='A protection group named %r already exists in this '
+                   'project; choose another name.' % values['name'])
+    context.session.refresh(group)
+    return group
+
+
+@main_context_manager.reader
+def group_get(context, ident, project_id=None):
+    return _by_ident(_group_query(context, project_id),
+                     models.ProtectionGroup, ident, 'protection group')
+
+
+@main_context_manager.reader
+def group_list(context, project_id=None):
+    return _group_query(context, project_id).order_by(
+        models.ProtectionGroup.created_at).all()
+
+
+@main_context_manager.writer
+def group_update(context, group_id, values, bump=True):
+    group = _group_query(context, None).filter_by(id=group_id).one()
+    group.update(values)
+    if bump:
+        _bump(group)
+    try:
+        context.session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(
+            reason='A protection group named %r already exists in this '
+                   'project; choose another name.' % values.get('name'))
+    return group
+
+
+@main_context_manager.writer
+def group_delete(context, group_id):
+    context.session.query(models.Member).filter_by(
+        protection_group_id=group_id).delete()
+    context.session.query(models.ReplicationPolicy).filter_by(
+        protection_group_id=group_id).delete()
+    context.session.query(models.ProtectionGroup).filter_by(
+        id=group_id).delete()
+
+
+@main_context_manager.writer
+def group_record_sync(context, group_id, peer_version, error=None):
+    """Remember what the peer holds; this is not a metadata change."""
+    group = _group_query(context, None).filter_by(id=group_id).first()
+    if group is None:
+        return
+    group.peer_version = peer_version
+    group.last_sync_error = error
+    if error is None:
+        group.last_sync_at = timeutils.utcnow()
+
+
+@main_context_manager.reader
+def group_member_count(context, group_id):
+    return context.session.query(models.Member).filter_by(
+        protection_group_id=group_id).count()
+
+
+# Members
+
+@main_context_manager.writer
+def member_create(context, group_id, values):
+    group = _group_query(context, None).filter_by(id=group_id).one()
+    member = models.Member(protection_group_id=group_id, **values)
+    try:
+        context.session.add(member)
+        context.session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(
+            reason='Server %s is already a member of protection group %r.'
+                   % (values['server_id'], group.name))
+    _bump(group)
+    return member
+
+
+@main_context_manager.reader
+def member_list(context, group_id):
+    return context.session.query(models.Member).filter_by(
+        protection_group_id=group_id).order_by(
+            models.Member.rank, models.Member.server_name).all()
+
+
+@main_context_manager.reader
+def member_get(context, group_id, ident):
+    query = context.session.query(models.Member).filter_by(
+        protection_group_id=group_id)
+    member = query.filter(sa.or_(models.Member.id == ident,
+                                 models.Member.server_id == ident)).first()
+    if member is None:
+        named = query.filter_by(server_name=ident).all()
+        if len(named) > 1:
+            raise exception.Conflict(
+                reason='More than one member is named %r; use the server '
+                       'id.' % ident)
+        member = named[0] if named else None
+    if member is None:
+        raise exception.NotFound(kind='Member', ident=ident)
+    return member
+
+
+@main_context_manager.writer
+def member_delete(context, group_id, member_id):
+    group = _group_query(context, None).filter_by(id=group_id).one()
+    context.session.query(models.Member).filter_by(
+        protection_group_id=group_id, id=member_id).delete()
+    _bump(group)
+
+
+@main_context_manager.writer
+def plan_update(context, group_id, entries, subnets):
+    """Apply a whole recovery plan: ``entries`` maps member id to values."""
+    group = _group_query(context, None).filter_by(id=group_id).one()
+    for member in context.session.query(models.Member).filter_by(
+            protection_group_id=group_id):
+        member.update(entries.get(member.id, {
+            'rank': 0, 'boot_condition': None, 'overrides': {}}))
+    group.subnets = subnets
+    _bump(group)
+    return group
+
+
+# Replication policy
+
+@main_context_manager.reader
+def policy_get(context, group_id):
+    policy = context.session.query(models.ReplicationPolicy).filter_by(
+        protection_group_id=group_id).first()
+    if policy is None:
+        raise exception.NotFound(
+            kind='Replication policy of protection group', ident=group_id)
+    return policy
+
+
+@main_context_manager.writer
+def policy_set(context, group_id, values, create):
+    group = _group_query(context, None).filter_by(id=group_id).one()
+    policy = context.session.query(models.ReplicationPolicy).filter_by(
+        protection_group_id=group_id).first()
+    if create and policy is not None:
+        raise exception.Conflict(
+            reason='Protection group %r already has a replication policy; '
+                   'change it with policy-set.' % group.name)
+    if not create and policy is None:
+        raise exception.NotFound(
+            kind='Replication policy of protection group', ident=group.name)
+    if policy is None:
+        policy = models.ReplicationPolicy(protection_group_id=group_id)
+        context.session.add(policy)
+    policy.update(values)
+    _bump(group)
+    context.session.flush()
+    return policy
+
+
+# Metadata documents (sync between sites)
+
+@main_context_manager.writer
+def group_replace(context, group_values, members, policy_values):
+    """Install a protection group exactly as the peer described it."""
+    session = context.session
+    group_id = group_values['id']
+    group = session.query(models.ProtectionGroup).filter_by(
+        id=group_id).first()
+    if group is None:
+        group = models.ProtectionGroup(id=group_id)
+        session.add(group)
+    group.update(group_values)
+    session.query(models.Member).filter_by(
+        protection_group_id=group_id).delete()
+    for values in members:
+        session.add(models.Member(protection_group_id=group_id, **values))
+    session.query(models.ReplicationPolicy).filter_by(
+        protection_group_id=group_id).delete()
+    if policy_values:
+        session.add(models.ReplicationPolicy(protection_group_id=group_id,
+                                             **policy_values))
+    try:
+        session.flush()
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(
+            reason='Another protection group named %r exists in project '
+                   '%s on this site; rename or delete it.'
+                   % (group_values['name'], group_values['project_id']))
+    return group
+
+
+# Operations
+
+@main_context_manager.reader
+def operation_list(context, project_id=None, group_id=None, status=None):
+    query = context.session.query(models.Operation)
+    if project_id is not None:
+        query = query.filter_by(project_id=project_id)
+    if group_id:
+        query = query.filter_by(protection_group_id=group_id)
+    if status:
+        query = query.filter_by(status=status)
+    return query.order_by(models.Operation.created_at.desc()).all()
+
+
+@main_context_manager.reader
+def operation_get(context, operation_id, project_id=None):
+    query = context.session.query(models.Operation).filter_by(
+        id=operation_id)
+    if project_id is not None:
+        query = query.filter_by(project_id=project_id)
+    operation = query.first()
+    if operation is None:
+        raise exception.NotFound(kind='Operation', ident=operation_id)
+    return operation
+
+
+@main_context_manager.writer
+def operation_create(context, values):
+    operation = models.Operation(**values)
+    context.session.add(operation)
+    context.session.flush()
+    return operation

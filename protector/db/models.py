@@ -1,0 +1,156 @@
+"""SQLAlchemy models of the protection metadata of one site."""
+
+from oslo_db.sqlalchemy import models
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+
+class Base(models.TimestampMixin, models.ModelBase, orm.DeclarativeBase):
+    pass
+
+
+def _uuid_pk():
+    return sa.Column(sa.String(36), primary_key=True,
+                     default=uuidutils.generate_uuid)
+
+
+class Site(Base):
+    __tablename__ = 'sites'
+
+    id = _uuid_pk()
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    description = sa.Column(sa.String(1024), nullable=False, default='')
+    auth_url = sa.Column(sa.String(1024), nullable=False)
+    region_name = sa.Column(sa.String(255), nullable=False)
+    username = sa.Column(sa.String(255), nullable=False)
+    password_encrypted = sa.Column(sa.Text, nullable=False)
+    project_name = sa.Column(sa.String(255), nullable=False)
+    user_domain_name = sa.Column(sa.String(255), nullable=False)
+    project_domain_name = sa.Column(sa.String(255), nullable=False)
+    is_local = sa.Column(sa.Boolean, nullable=False, default=False)
+    status = sa.Column(sa.String(32), nullable=False, default='active')
+    last_validated_at = sa.Column(sa.DateTime)
+
+
+class TenantMapping(Base):
+    __tablename__ = 'tenant_mappings'
+    __table_args__ = (
+        sa.UniqueConstraint('local_project_id', 'remote_site_id',
+                            name='uniq_tenant_mappings0project0site'),
+    )
+
+    id = _uuid_pk()
+    local_project_id = sa.Column(sa.String(64), nullable=False)
+    remote_site_id = sa.Column(sa.String(36), sa.ForeignKey('sites.id'),
+                               nullable=False)
+    remote_project_id = sa.Column(sa.String(64), nullable=False)
+    description = sa.Column(sa.String(1024), nullable=False, default='')
+
+    remote_site = orm.relationship(Site, lazy='joined')
+
+
+class ProtectionGroup(Base):
+    __tablename__ = 'protection_groups'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'name',
+                            name='uniq_protection_groups0project0name'),
+    )
+
+    id = _uuid_pk()
+    project_id = sa.Column(sa.String(64), nullable=False, index=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    description = sa.Column(sa.String(1024), nullable=False, default='')
+    replication_type = sa.Column(sa.String(16), nullable=False)
+    primary_site_id = sa.Column(sa.String(36), sa.ForeignKey('sites.id'),
+                                nullable=False)
+    secondary_site_id = sa.Column(sa.String(36), sa.ForeignKey('sites.id'),
+                                  nullable=False)
+    current_primary_site_id = sa.Column(
+        sa.String(36), sa.ForeignKey('sites.id'), nullable=False)
+    volume_type = sa.Column(sa.String(255), nullable=False)
+    secondary_volume_type = sa.Column(sa.String(255), nullable=False)
+    status = sa.Column(sa.String(32), nullable=False, default='active')
+    failover_count = sa.Column(sa.Integer, nullable=False, default=0)
+    last_failover_at = sa.Column(sa.DateTime)
+    last_replication_at = sa.Column(sa.DateTime)
+    consistency_groups = sa.Column(sa.JSON, nullable=False, default=dict)
+    mappings = sa.Column(sa.JSON, nullable=False, default=dict)
+    subnets = sa.Column(sa.JSON, nullable=False, default=dict)
+    # Metadata sync: our version, and what we last saw of the peer's.
+    metadata_version = sa.Column(sa.Integer, nullable=False, default=1)
+    peer_version = sa.Column(sa.Integer)
+    last_sync_at = sa.Column(sa.DateTime)
+    last_sync_error = sa.Column(sa.Text)
+
+    primary_site = orm.relationship(
+        Site, foreign_keys=[primary_site_id], lazy='joined')
+    secondary_site = orm.relationship(
+        Site, foreign_keys=[secondary_site_id], lazy='joined')
+    current_primary_site = orm.relationship(
+        Site, foreign_keys=[current_primary_site_id], lazy='joined')
+
+
+class Member(Base):
+    __tablename__ = 'members'
+    __table_args__ = (
+        sa.UniqueConstraint('protection_group_id', 'server_id',
+                            name='uniq_members0group0server'),
+    )
+
+    id = _uuid_pk()
+    protection_group_id = sa.Column(
+        sa.String(36), sa.ForeignKey('protection_groups.id',
+                                     ondelete='CASCADE'),
+        nullable=False, index=True)
+    server_id = sa.Column(sa.String(36), nullable=False)
+    server_name = sa.Column(sa.String(255), nullable=False)
+    status = sa.Column(sa.String(32), nullable=False, default='protected')
+    # Everything needed to recreate the server on the other site.
+    spec = sa.Column(sa.JSON, nullable=False, default=dict)
+    # Recovery plan entry of this server.
+    rank = sa.Column(sa.Integer, nullable=False, default=0)
+    boot_condition = sa.Column(sa.JSON)
+    overrides = sa.Column(sa.JSON, nullable=False, default=dict)
+
+
+class ReplicationPolicy(Base):
+    __tablename__ = 'replication_policies'
+
+    id = _uuid_pk()
+    protection_group_id = sa.Column(
+        sa.String(36), sa.ForeignKey('protection_groups.id',
+                                     ondelete='CASCADE'),
+        nullable=False, unique=True)
+    primary_fa_url = sa.Column(sa.String(1024), nullable=False)
+    primary_fa_token_encrypted = sa.Column(sa.Text, nullable=False)
+    secondary_fa_url = sa.Column(sa.String(1024), nullable=False)
+    secondary_fa_token_encrypted = sa.Column(sa.Text, nullable=False)
+    rpo_minutes = sa.Column(sa.Integer, nullable=False)
+    replication_interval = sa.Column(sa.Integer, nullable=False)
+    snapshot_retention = sa.Column(sa.Integer, nullable=False)
+
+
+class Operation(Base):
+    __tablename__ = 'operations'
+
+    id = _uuid_pk()
+    project_id = sa.Column(sa.String(64), nullable=False, index=True)
+    # No foreign key: the history outlives a deleted group.
+    protection_group_id = sa.Column(sa.String(36), nullable=False,
+                                    index=True)
+    operation_type = sa.Column(sa.String(32), nullable=False)
+    failover_type = sa.Column(sa.String(16))
+    status = sa.Column(sa.String(32), nullable=False, default='running')
+    progress = sa.Column(sa.Integer, nullable=False, default=0)
+    steps_completed = sa.Column(sa.JSON, nullable=False, default=list)
+    steps_failed = sa.Column(sa.JSON, nullable=False, default=list)
+    members = sa.Column(sa.JSON, nullable=False, default=list)
+    source_site = sa.Column(sa.String(255))
+    target_site = sa.Column(sa.String(255))
+    parameters = sa.Column(sa.JSON, nullable=False, default=dict)
+    recovery_point = sa.Column(sa.JSON)
+    rto_seconds = sa.Column(sa.Float)
+    error_message = sa.Column(sa.Text)
+    started_at = sa.Column(sa.DateTime)
+    completed_at = sa.Column(sa.DateTime)

@@ -1,0 +1,172 @@
+"""The engine's RPC endpoint: every change of protection metadata.
+
+Each change of a protection group follows the same path: lock the group,
+check that the peer holds the same version, change the database (which
+increments the version), push the new document to the peer.
+"""
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from protector.common import exception
+from protector.common import keystone
+from protector.common import metadata_document
+from protector.db import api as db
+from protector.drivers import loader
+from protector.engine import peer as peer_api
+from protector.engine import recovery_plan
+from protector.engine import site_validation
+from protector.engine import sync
+
+LOG = logging.getLogger(__name__)
+
+
+class EngineManager(object):
+
+    target = messaging.Target(version='1.0')
+
+    # Sites
+
+    def site_validate(self, context, site_id):
+        return site_validation.validate(context, db.site_get(context,
+                                                             site_id))
+
+    def site_volume_types(self, context, site_id):
+        return site_validation.volume_types(context,
+                                            db.site_get(context, site_id))
+
+    # Protection groups
+
+    def group_create(self, context, values):
+        primary = db.site_get(context, values['primary_site_id'])
+        secondary = db.site_get(context, values['secondary_site_id'])
+        peer = sync.ensure_peer_reachable(context, values['name'])
+        if peer.id not in (primary.id, secondary.id):
+            raise exception.InvalidInput(
+                reason="One of --primary-site and --secondary-site must be "
+                       "the peer site '%s'." % peer.name)
+        # Refuse early when the group could never be synced.
+        metadata_document.peer_project(
+            context, _ProjectOnly(values['project_id']), peer)
+        group = db.group_create(context, values)
+        LOG.info('Protection group %(id)s (%(name)s) created',
+                 {'id': group.id, 'name': group.name})
+        sync.push(context, group.id)
+        return group.id
+
+    def group_update(self, context, group_id, values):
+        with self._change(context, group_id):
+            db.group_update(context, group_id, values)
+        return group_id
+
+    def group_delete(self, context, group_id):
+        with self._change(context, group_id) as group:
+            peer = sync.peer_site(context)
+            peer_api.PeerClient(peer).delete(group.id, group.name)
+            db.group_delete(context, group_id)
+            LOG.info('Protection group %s deleted on both sites', group_id)
+
+    def sync_status(self, context, group_id):
+        return sync.status(context, db.group_get(context, group_id))
+
+    def sync_force(self, context, group_id, source='auto'):
+        with sync.group_lock(group_id):
+            return sync.force(context, db.group_get(context, group_id),
+                              source)
+
+    # Members
+
+    def member_add(self, context, group_id, server):
+        with self._change(context, group_id) as group:
+            site = group.current_primary_site
+            driver = loader.cloud_driver(site, keystone.site_session(site))
+            spec = driver.get_server_spec(group.project_id, server)
+            self._check_volumes(group, spec)
+            member = db.member_create(context, group_id, {
+                'server_id': spec['id'], 'server_name': spec['name'],
+                'status': 'protected', 'spec': spec})
+            LOG.info('Server %(server)s protected by group %(group)s',
+                     {'server': spec['id'], 'group': group_id})
+        return member.id
+
+    @staticmethod
+    def _check_volumes(group, spec):
+        if not spec.get('volumes'):
+            raise exception.InvalidInput(
+                reason="Server %s has no volumes; only servers booted from "
+                       "replicated volumes can be protected." % spec['name'])
+        for volume in spec['volumes']:
+            if volume.get('volume_type') != group.volume_type:
+                raise exception.InvalidInput(
+                    reason="Volume %s of server %s uses volume type '%s', "
+                           "but protection group '%s' replicates volume "
+                           "type '%s'. Retype the volume to '%s' (openstack "
+                           "volume set --type %s --retype-policy on-demand "
+                           "%s) and add the server again."
+                           % (volume['volume_id'], spec['name'],
+                              volume.get('volume_type'), group.name,
+                              group.volume_type, group.volume_type,
+                              group.volume_type, volume['volume_id']))
+
+    def member_remove(self, context, group_id, member_id):
+        with self._change(context, group_id):
+            db.member_delete(context, group_id, member_id)
+
+    # Policy, mappings, plan
+
+    def policy_set(self, context, group_id, values, create):
+        with self._change(context, group_id):
+            db.policy_set(context, group_id, values, create)
+
+    def mappings_set(self, context, group_id, mappings):
+        with self._change(context, group_id):
+            db.group_update(context, group_id, {'mappings': mappings})
+
+    def plan_import(self, context, group_id, plan):
+        with self._change(context, group_id) as group:
+            members = db.member_list(context, group_id)
+            entries, subnets = recovery_plan.validate(plan, members,
+                                                      group.name)
+            db.plan_update(context, group_id, entries, subnets)
+
+    # The common path of every change
+
+    def _change(self, context, group_id):
+        return _GroupChange(context, group_id)
+
+
+class _ProjectOnly(object):
+    def __init__(self, project_id):
+        self.project_id = project_id
+
+
+class _GroupChange(object):
+    """Lock, check the peer, let the caller change, then push."""
+
+    def __init__(self, context, group_id):
+        self.context = context
+        self.group_id = group_id
+        self._lock = sync.group_lock(group_id)
+
+    def __enter__(self):
+        self._lock.__enter__()
+        try:
+            group = db.group_get(self.context, self.group_id)
+            sync.ensure_can_change(self.context, group)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        return group
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                try:
+                    db.group_get(self.context, self.group_id)
+                except exception.NotFound:
+                    pass
+                else:
+                    sync.push(self.context, self.group_id)
+        finally:
+            self._lock.__exit__(exc_type, exc, tb)
+        return False

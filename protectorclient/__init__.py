@@ -1,0 +1,1 @@
+"""python client library and OpenStackClient plugin for protector."""

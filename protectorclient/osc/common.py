@@ -1,0 +1,87 @@
+"""Helpers shared by the protector commands: output shaping, parsing."""
+
+import logging
+
+from osc_lib.cli import format_columns
+from osc_lib import exceptions
+from osc_lib import utils
+
+from protectorclient import exceptions as client_exceptions
+
+LOG = logging.getLogger(__name__)
+
+SECRET = '******'
+
+
+class OrderedListColumn(format_columns.ListColumn):
+    """A list shown in its own order (steps happen in order)."""
+
+    def human_readable(self):
+        return ', '.join(str(item) for item in self._value or [])
+
+
+def format_value(value):
+    """Wrap lists and dicts so tables stay readable and JSON structured."""
+    if isinstance(value, dict):
+        return format_columns.DictColumn(value)
+    if isinstance(value, list):
+        if value and all(isinstance(item, dict) for item in value):
+            return format_columns.ListDictColumn(value)
+        return OrderedListColumn(value)
+    return value
+
+
+def show(resource, fields, hidden=()):
+    """Return (columns, data) of a ShowOne for one resource.
+
+    ``fields`` come first in their order, then any other field the server
+    sent, sorted; ``hidden`` fields are never shown.
+    """
+    resource = dict(resource)
+    for name in hidden:
+        resource.pop(name, None)
+    names = [f for f in fields if f in resource]
+    names += sorted(k for k in resource if k not in fields)
+    return (tuple(names),
+            tuple(format_value(resource[name]) for name in names))
+
+
+def rows(items, keys, formatters=None):
+    """Rows of a Lister: the value of each key for every item."""
+    return (utils.get_dict_properties(item, keys, formatters=formatters)
+            for item in items)
+
+
+def parse_pairs(values, option):
+    """Turn ``['SRC=DST', ...]`` (or nested lists) into a dict."""
+    result = {}
+    flat = []
+    for value in values or []:
+        flat.extend(value if isinstance(value, list) else [value])
+    for pair in flat:
+        src, sep, dst = pair.partition('=')
+        if not sep or not src or not dst:
+            raise exceptions.CommandError(
+                "%s expects SOURCE=TARGET, got '%s'." % (option, pair))
+        result[src] = dst
+    return result
+
+
+def delete_each(names, delete, kind):
+    """Call ``delete`` for every name; report every failure.
+
+    With one name the server's error is raised as it is.
+    """
+    if len(names) == 1:
+        delete(names[0])
+        return
+    failed = 0
+    for name in names:
+        try:
+            delete(name)
+        except client_exceptions.ClientException as e:
+            failed += 1
+            LOG.error("Failed to delete %s '%s': %s", kind, name, e)
+    if failed:
+        raise exceptions.CommandError(
+            '%d of %d %ss failed to delete.' % (failed, len(names), kind))

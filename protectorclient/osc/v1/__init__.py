@@ -1,0 +1,1 @@
+"""Commands of protector API v1."""

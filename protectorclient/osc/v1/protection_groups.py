@@ -1,0 +1,181 @@
+"""``openstack protector protection-group create|list|show|set|delete``
+and ``sync-status|sync-force``."""
+
+from osc_lib.command import command
+
+from protectorclient.osc import common
+
+GROUP_FIELDS = (
+    'id', 'name', 'description', 'project_id', 'status',
+    'replication_type', 'primary_site', 'secondary_site',
+    'current_primary_site', 'volume_type', 'secondary_volume_type',
+    'member_count', 'failover_count', 'last_failover_at',
+    'last_replication_at', 'metadata_version', 'consistency_groups',
+    'created_at', 'updated_at',
+)
+
+SYNC_COLUMNS = ('Protection Group', 'Local Site', 'Local Version',
+                'Remote Site', 'Remote Version', 'Sync Status', 'Detail')
+SYNC_KEYS = ('protection_group', 'local_site', 'local_version',
+             'remote_site', 'remote_version', 'status', 'detail')
+
+
+def _show_sync_status(sync_status):
+    return SYNC_COLUMNS, tuple(sync_status.get(k) for k in SYNC_KEYS)
+
+
+def add_group_argument(parser, help_text='Protection group (name or ID)'):
+    parser.add_argument('protection_group', metavar='<protection-group>',
+                        help=help_text)
+
+
+class CreateProtectionGroup(command.ShowOne):
+    """Create a protection group"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('name', metavar='<name>',
+                            help='Name of the group (unique in the project)')
+        parser.add_argument(
+            '--replication-type', metavar='<async|sync>', required=True,
+            choices=['async', 'sync'],
+            help='Array replication: async (snapshots) or sync '
+                 '(ActiveCluster); cannot change later')
+        parser.add_argument(
+            '--primary-site', metavar='<site>', required=True,
+            help='Site that runs the workload (name or ID)')
+        parser.add_argument(
+            '--secondary-site', metavar='<site>', required=True,
+            help='DR site (name or ID)')
+        parser.add_argument(
+            '--volume-type', metavar='<volume-type>', required=True,
+            help='Replication-enabled volume type on the primary site')
+        parser.add_argument(
+            '--secondary-volume-type', metavar='<volume-type>',
+            help='Volume type on the secondary site (default: the same '
+                 'name as --volume-type)')
+        parser.add_argument('--description', metavar='<description>',
+                            help='Description of the group')
+        return parser
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.protector
+        group = client.protection_groups.create(
+            name=parsed_args.name,
+            replication_type=parsed_args.replication_type,
+            primary_site=parsed_args.primary_site,
+            secondary_site=parsed_args.secondary_site,
+            volume_type=parsed_args.volume_type,
+            secondary_volume_type=parsed_args.secondary_volume_type,
+            description=parsed_args.description)
+        return common.show(group, GROUP_FIELDS)
+
+
+class ListProtectionGroup(command.Lister):
+    """List protection groups"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('--all-projects', action='store_true',
+                            default=False,
+                            help='Groups of all projects (admin only)')
+        return parser
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.protector
+        columns = ['ID', 'Name', 'Status', 'Replication Type',
+                   'Current Primary Site', 'Members']
+        keys = ['id', 'name', 'status', 'replication_type',
+                'current_primary_site', 'member_count']
+        if parsed_args.all_projects:
+            columns.insert(2, 'Project')
+            keys.insert(2, 'project_id')
+        groups = client.protection_groups.list(
+            all_projects=parsed_args.all_projects)
+        return tuple(columns), common.rows(groups, keys)
+
+
+class ShowProtectionGroup(command.ShowOne):
+    """Show a protection group"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_group_argument(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.protector
+        group = client.protection_groups.get(parsed_args.protection_group)
+        return common.show(group, GROUP_FIELDS)
+
+
+class SetProtectionGroup(command.Command):
+    """Rename a protection group or change its description"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_group_argument(parser)
+        parser.add_argument('--name', metavar='<name>', help='New name')
+        parser.add_argument('--description', metavar='<description>',
+                            help='New description')
+        return parser
+
+    def take_action(self, parsed_args):
+        if parsed_args.name is None and parsed_args.description is None:
+            return
+        client = self.app.client_manager.protector
+        client.protection_groups.update(parsed_args.protection_group,
+                                        name=parsed_args.name,
+                                        description=parsed_args.description)
+
+
+class DeleteProtectionGroup(command.Command):
+    """Delete protection group(s)"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('protection_groups', metavar='<protection-group>',
+                            nargs='+',
+                            help='Protection group(s) to delete (name or ID)')
+        return parser
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.protector
+        common.delete_each(parsed_args.protection_groups,
+                           client.protection_groups.delete,
+                           'protection group')
+
+
+class ShowSyncStatus(command.ShowOne):
+    """Compare the metadata version of a group on both sites"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_group_argument(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.protector
+        return _show_sync_status(
+            client.protection_groups.sync_status(
+                parsed_args.protection_group))
+
+
+class ForceSync(command.ShowOne):
+    """Push the authoritative metadata of a group to the other site"""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_group_argument(parser)
+        parser.add_argument(
+            '--source', metavar='<local>', choices=['local'],
+            help="Push this site's copy even when the other site holds "
+                 "the workload (default: the copy of the site that holds "
+                 "the workload)")
+        return parser
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.protector
+        return _show_sync_status(
+            client.protection_groups.sync_force(
+                parsed_args.protection_group, source=parsed_args.source))

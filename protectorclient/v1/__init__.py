@@ -1,0 +1,1 @@
+"""Resource managers of protector API v1."""

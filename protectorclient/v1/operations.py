@@ -1,0 +1,18 @@
+"""Operations: /v1/{project_id}/operations."""
+
+from protectorclient.v1 import base
+
+
+class OperationManager(base.Manager):
+
+    def list(self, protection_group=None, status=None):
+        params = self._given(protection_group=protection_group,
+                             status=status)
+        body = self.client.get(self.client.tenant_path('operations'),
+                               params=params or None)
+        return self._unwrap(body, 'operations')
+
+    def get(self, operation_id):
+        body = self.client.get(
+            self.client.tenant_path('operations', operation_id))
+        return self._unwrap(body, 'operation')

@@ -1,0 +1,48 @@
+"""Protection groups: /v1/{project_id}/protection-groups."""
+
+from protectorclient.v1 import base
+
+
+class ProtectionGroupManager(base.Manager):
+
+    def _path(self, *parts):
+        return self.client.tenant_path('protection-groups', *parts)
+
+    def create(self, name, replication_type, primary_site, secondary_site,
+               volume_type, secondary_volume_type=None, description=None):
+        group = self._given(
+            name=name, replication_type=replication_type,
+            primary_site=primary_site, secondary_site=secondary_site,
+            volume_type=volume_type,
+            secondary_volume_type=secondary_volume_type,
+            description=description)
+        body = self.client.post(self._path(), {'protection_group': group})
+        return self._unwrap(body, 'protection_group')
+
+    def list(self, all_projects=False):
+        params = {'all_projects': 'true'} if all_projects else None
+        body = self.client.get(self._path(), params=params)
+        return self._unwrap(body, 'protection_groups')
+
+    def get(self, group):
+        return self._unwrap(self.client.get(self._path(group)),
+                            'protection_group')
+
+    def update(self, group, name=None, description=None):
+        body = self.client.put(
+            self._path(group),
+            {'protection_group': self._given(name=name,
+                                             description=description)})
+        return self._unwrap(body, 'protection_group')
+
+    def delete(self, group):
+        self.client.delete(self._path(group))
+
+    def sync_status(self, group):
+        return self._unwrap(self.client.get(self._path(group, 'sync-status')),
+                            'sync_status')
+
+    def sync_force(self, group, source=None):
+        body = self.client.post(self._path(group, 'sync-force'),
+                                {'sync_force': self._given(source=source)})
+        return self._unwrap(body, 'sync_status')
