@@ -119,10 +119,13 @@ def _auth(application):
                                                  CONF})
 
 
-def build(conf=CONF):
-    """Assemble the middleware around the router."""
+def build(conf=CONF, auth=_auth):
+    """Assemble the middleware around the router.
+
+    ``auth`` wraps the authenticated part; tests pass their own.
+    """
     routed = router.Router()
-    protected = _auth(ContextMiddleware(routed))
+    protected = auth(ContextMiddleware(routed))
     application = PublicPaths(routed, protected)
     application = Microversion(application)
     application = FaultWrapper(application)

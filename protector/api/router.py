@@ -54,8 +54,8 @@ PUBLIC_PATHS = ('/', '/v1', '/v1/')
 
 def _mapper():
     mapper = routes.Mapper()
-    for path, methods in ROUTES.items():
-        mapper.connect(path, methods=methods)
+    for path in ROUTES:
+        mapper.connect(path, route=path)
     return mapper
 
 
@@ -70,7 +70,7 @@ class Router(object):
         match = self.mapper.match(environ=req.environ)
         if match is None:
             raise exception.NotFound(kind='Resource', ident=req.path)
-        methods = match.pop('methods')
+        methods = ROUTES[match.pop('route')]
         handler = methods.get(req.method)
         if handler is None:
             raise exception.MethodNotAllowed(

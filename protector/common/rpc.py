@@ -2,6 +2,7 @@
 
 from oslo_config import cfg
 import oslo_messaging as messaging
+from oslo_messaging import opts as messaging_opts
 
 from protector.common import context as protector_context
 
@@ -10,6 +11,15 @@ CONF = cfg.CONF
 ALLOWED_EXMODS = ['protector.common.exception']
 
 _TRANSPORT = None
+
+messaging.set_transport_defaults(control_exchange='protector')
+
+
+def register_opts(conf=CONF):
+    """Register transport_url and friends before the config is parsed."""
+    for group, opts in messaging_opts.list_opts():
+        if group in (None, 'DEFAULT'):
+            conf.register_opts(opts)
 
 
 class ContextSerializer(messaging.NoOpSerializer):

@@ -118,8 +118,8 @@ def validate(context, site):
         site_status = 'error' if failed else 'active'
     db.site_update(context, site.id, {'status': site_status,
                                       'last_validated_at': timeutils.utcnow()})
-    LOG.info('Site %(site)s validated: %(status)s', {'site': site.name,
-                                                      'status': site_status})
+    LOG.info('Site %(site)s validated: %(status)s',
+             {'site': site.name, 'status': site_status})
     return {'site': site.name,
             'status': 'failed' if failed else 'passed',
             'checks': checks}

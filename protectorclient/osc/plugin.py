@@ -49,15 +49,15 @@ def check_api_version(check_version):
 def make_client(instance):
     """Return a protector client for the OSC ClientManager ``instance``."""
     version = instance._api_version[API_NAME]
-    client_class = utils.get_client_class(API_NAME, _major(version),
-                                          API_VERSIONS)
+    if _major(version) not in API_VERSIONS:
+        raise exceptions.UnsupportedVersion(
+            'protector API version %s is not supported' % version)
     config = instance.get_configuration()
     project_id = None
     if config.get('auth_type') in _UNSCOPED_AUTH_TYPES:
         project_id = (config.get('auth') or {}).get('project_id')
-    LOG.debug('Instantiating protector client %s, API version %s',
-              client_class, version)
-    return client_class(
+    LOG.debug('Instantiating protector client, API version %s', version)
+    return protector_client.Client(
         session=instance.session,
         endpoint_override=config.get('protector_endpoint_override'),
         region_name=instance.region_name,

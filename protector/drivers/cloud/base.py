@@ -16,19 +16,29 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
 
     @abc.abstractmethod
     def check_services(self):
-        """Return checks ``{'check', 'result', 'detail'}`` for compute,
-        block storage and networking."""
+        """Check compute, block storage and networking.
+
+        :returns: ``[{'check', 'result', 'detail'}]``
+        """
 
     @abc.abstractmethod
     def list_replicated_volume_types(self):
-        """Return the volume types whose volumes the array replicates:
-        ``[{'id', 'name', 'replication_type', 'backend'}]``."""
+        """List the volume types whose volumes the array replicates.
+
+        :returns: ``[{'id', 'name', 'replication_type', 'backend'}]``
+        """
 
     @abc.abstractmethod
     def get_server_spec(self, project_id, server):
-        """Return everything needed to recreate ``server`` (id or name) of
-        ``project_id`` elsewhere: ``{'id', 'name', 'flavor', 'image',
-        'availability_zone', 'key_name', 'metadata', 'server_group',
-        'security_groups', 'user_data', 'ports': [...], 'volumes':
-        [{'volume_id', 'volume_type', 'size', 'boot_index', 'device',
-        'bootable'}]}``.  Raise NotFound when it does not exist."""
+        """Capture what is needed to recreate a server elsewhere.
+
+        ``server`` is an id or a name in ``project_id``.  Raises NotFound
+        when it does not exist.
+
+        :returns: ``{'id', 'name', 'flavor', 'image', 'availability_zone',
+            'key_name', 'metadata', 'server_group', 'security_groups',
+            'user_data', 'ports': [{'port_id', 'network_id',
+            'mac_address', 'fixed_ips': [{'subnet_id', 'ip_address',
+            'cidr'}]}], 'volumes': [{'volume_id', 'volume_type', 'size',
+            'boot_index', 'device', 'bootable'}]}``
+        """

@@ -7,6 +7,7 @@ class StorageDriver(object, metaclass=abc.ABCMeta):
 
     @abc.abstractmethod
     def check_array(self, url, api_token):
-        """Return a check ``{'check': 'array', 'result', 'detail'}`` of
-        the array at ``url``: reachable, token accepted, replication
-        possible."""
+        """Check that the array at ``url`` answers and accepts the token.
+
+        :returns: ``{'check': 'array', 'result', 'detail'}``
+        """

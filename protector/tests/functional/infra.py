@@ -540,7 +540,9 @@ class RabbitMQ(object):
     def add_vhost(self, vhost, user, password):
         """Create vhost and user (or reset its password), grant all.
 
-        Returns ``rabbit://user:password@127.0.0.1:port/vhost``.
+        Returns ``rabbit://user:password@127.0.0.1:port/vhost``.  Avoid
+        "/" in the password: oslo.messaging re-quotes it unescaped for
+        kombu, which then fails to parse the URL.
         """
         if not self.running:
             raise ServiceError('RabbitMQ is not running')

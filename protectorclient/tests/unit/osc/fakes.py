@@ -59,6 +59,7 @@ class TestCommand(testtools.TestCase):
 
     def output(self, cls, argv):
         """What the command prints for argv (with -f etc. honoured)."""
+        self.app.stdout = io.StringIO()
         cmd = self.make(cls)
         cmd.run(self.parse(cmd, argv))
         return self.app.stdout.getvalue()

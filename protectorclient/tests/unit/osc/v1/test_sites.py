@@ -1,4 +1,5 @@
 from osc_lib.cli import format_columns
+from osc_lib import exceptions as osc_exceptions
 
 from protectorclient import exceptions
 from protectorclient.osc.v1 import sites
@@ -38,8 +39,6 @@ class TestCreateSite(fakes.TestCommand):
         self.client.sites.create.return_value = dict(SITE,
                                                      password='s3cret-pw')
         for fmt in ('table', 'json', 'yaml', 'value', 'shell'):
-            self.app.stdout.truncate(0)
-            self.app.stdout.seek(0)
             out = self.output(sites.CreateSite, CREATE_ARGS + ['-f', fmt])
             self.assertIn('site-b', out)
             self.assertNotIn('s3cret-pw', out)
@@ -91,7 +90,7 @@ class TestSetDeleteSite(fakes.TestCommand):
     def test_delete_many_reports_failures(self):
         self.client.sites.delete.side_effect = [
             None, exceptions.NotFound('Site x was not found.')]
-        e = self.assertRaises(Exception, self.run_command,
+        e = self.assertRaises(osc_exceptions.CommandError, self.run_command,
                               sites.DeleteSite, ['site-b', 'x'])
         self.assertEqual('1 of 2 sites failed to delete.', str(e))
         self.assertEqual(2, self.client.sites.delete.call_count)
