@@ -20,8 +20,7 @@ API_VERSIONS = {
     '1': 'protectorclient.client.Client',
 }
 
-# Auth types that yield no project-scoped token: the project of the tenant
-# paths then comes from the cloud configuration.
+# Auth types that yield no project-scoped token.
 _UNSCOPED_AUTH_TYPES = ('none', 'noauth', 'admin_token', 'token_endpoint')
 
 
@@ -53,8 +52,11 @@ def make_client(instance):
         raise exceptions.UnsupportedVersion(
             'protector API version %s is not supported' % version)
     config = instance.get_configuration()
-    project_id = None
-    if config.get('auth_type') in _UNSCOPED_AUTH_TYPES:
+    # Without a project-scoped token (noauth lab mode) the project of the
+    # tenant paths is OS_PROTECTOR_PROJECT_ID (clouds.yaml:
+    # protector_project_id).
+    project_id = config.get('protector_project_id')
+    if not project_id and config.get('auth_type') in _UNSCOPED_AUTH_TYPES:
         project_id = (config.get('auth') or {}).get('project_id')
     LOG.debug('Instantiating protector client, API version %s', version)
     return protector_client.Client(

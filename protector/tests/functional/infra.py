@@ -496,7 +496,7 @@ class RabbitMQ(object):
 
     def ctl(self, *args, timeout=60, secret_values=()):
         """Run ``rabbitmqctl -n NODE args...`` against this node."""
-        return _run([os.path.join(self.SBIN_DIR, 'rabbitmqctl'), '-q',
+        return _run([os.path.join(self.SBIN_DIR, 'rabbitmqctl'), '-s',
                      '-n', self.nodename] + list(args),
                     'rabbitmqctl %s' % args[0], self.ctl_log_path, timeout,
                     env=self._env(), cwd=self.dir,
@@ -949,7 +949,7 @@ def main(argv=None):
     parser.add_argument('--base-dir', help='state directory (default: a '
                         'new temporary directory, removed afterwards)')
     parser.add_argument('--pg-port', type=int, default=25432)
-    parser.add_argument('--rabbit-port', type=int, default=25672)
+    parser.add_argument('--rabbit-port', type=int, default=24672)
     parser.add_argument('--keystone-port', type=int, default=25000)
     parser.add_argument('--sequential', action='store_true',
                         help='start the services one after the other')

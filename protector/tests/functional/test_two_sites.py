@@ -1,0 +1,291 @@
+"""Two real sites: registration, groups, members and metadata sync.
+
+The tests run in file order and build on each other, as an operator
+would: register, validate, protect, check sync, lose the peer, repair.
+"""
+
+import json
+import os
+
+import pytest
+
+from protector.tests.functional import conftest
+
+GROUP = 'three-tier'
+PEER_DOWN = "Peer site 'site-b' is unreachable"
+
+
+def _site_args(env, name):
+    return [name, '--auth-url', env.keystone.auth_url,
+            '--username', 'protector',
+            '--password', env.keystone.PASSWORDS['protector'],
+            '--project-name', 'service',
+            '--user-domain-name', 'Default',
+            '--project-domain-name', 'Default',
+            '--region-name', conftest.REGIONS[name],
+            '--description', 'functional test site']
+
+
+def _versions(env):
+    a = env.cli_json('member-a', 'protection-group', 'sync-status', GROUP)
+    b = env.cli_json('member-a-b', 'protection-group', 'sync-status', GROUP)
+    return a, b
+
+
+def test_register_both_sites_with_each_other(two_sites):
+    for cloud in ('admin', 'admin-b'):
+        for name in ('site-a', 'site-b'):
+            two_sites.cli(cloud, 'site', 'create', *_site_args(two_sites,
+                                                              name))
+        sites = two_sites.cli_json(cloud, 'site', 'list')
+        assert sorted(s['Name'] for s in sites) == ['site-a', 'site-b']
+    site = two_sites.cli_json('admin', 'site', 'show', 'site-a')
+    assert 'password' not in json.dumps(site).lower()
+
+
+def test_project_member_cannot_register_a_site(two_sites):
+    result = two_sites.cli('member-a', 'site', 'create',
+                           *_site_args(two_sites, 'site-c'), check=False)
+    assert result.returncode != 0
+    assert 'protector:sites:create' in result.stderr
+    assert 'Traceback' not in result.stderr
+    response = two_sites.rest('POST', 'site-a', '/v1/admin/sites',
+                              'member-a', json={'site': {'name': 'x'}})
+    assert response.status_code == 403
+
+
+def test_validate_reports_every_check(two_sites):
+    checks = two_sites.cli_json('admin', 'site', 'validate', 'site-b')
+    by_name = {c['Check']: c for c in checks}
+    assert by_name['keystone']['Result'] == 'passed'
+    assert by_name['protector']['Result'] == 'passed'
+    for name in ('compute', 'block-storage', 'network', 'volume_types'):
+        assert by_name[name]['Result'] == 'passed', by_name[name]
+    assert by_name['array']['Result'] == 'skipped'
+    assert by_name['array']['Detail']
+    types = two_sites.cli_json('admin', 'site', 'list-volume-types',
+                               'site-a')
+    assert [t['Name'] for t in types] == [conftest.VOLUME_TYPE]
+
+
+def test_tenant_mappings_on_both_sites(two_sites):
+    project_a = two_sites.projects['project-a']
+    for cloud, peer in (('admin', 'site-b'), ('admin-b', 'site-a')):
+        two_sites.cli(cloud, 'tenant-mapping', 'create',
+                      '--local-project', project_a, '--remote-site', peer,
+                      '--remote-project', project_a)
+
+
+def test_create_group_and_add_members(two_sites):
+    group = two_sites.cli_json(
+        'member-a', 'protection-group', 'create', GROUP,
+        '--replication-type', 'async', '--primary-site', 'site-a',
+        '--secondary-site', 'site-b',
+        '--volume-type', conftest.VOLUME_TYPE)
+    assert group['status'] == 'active'
+    assert group['current_primary_site'] == 'site-a'
+    for server in ('web', 'app', 'db'):
+        two_sites.cli('member-a', 'protection-group', 'member-add', GROUP,
+                      server)
+    members = two_sites.cli_json('member-a', 'protection-group',
+                                 'member-list', GROUP)
+    assert sorted(m['Server Name'] for m in members) == ['app', 'db',
+                                                         'web']
+    # The group and its members are on site-b too, in the mapped project.
+    on_b = two_sites.cli_json('member-a-b', 'protection-group',
+                              'member-list', GROUP)
+    assert sorted(m['Server Name'] for m in on_b) == ['app', 'db', 'web']
+
+
+def test_non_replicated_volume_is_refused(two_sites):
+    result = two_sites.cli('member-a', 'protection-group', 'member-add',
+                           GROUP, 'scratch', check=False)
+    assert result.returncode != 0
+    assert "uses volume type 'plain'" in result.stderr
+
+
+def test_policy_secrets_are_write_only(two_sites):
+    two_sites.cli('member-a', 'protection-group', 'policy-create', GROUP,
+                  '--primary-fa-url', 'https://array-a.example',
+                  '--primary-fa-token', 'TOKEN-A-never-shown',
+                  '--secondary-fa-url', 'https://array-b.example',
+                  '--secondary-fa-token', 'TOKEN-B-never-shown',
+                  '--rpo-minutes', '15')
+    for cloud in ('member-a', 'member-a-b'):
+        policy = two_sites.cli('member-a', 'protection-group',
+                               'policy-show', GROUP, '-f', 'json').stdout
+        assert 'never-shown' not in policy
+        assert 'https://array-b.example' in policy
+
+
+def test_sync_status_in_sync_with_equal_versions(two_sites):
+    a, b = _versions(two_sites)
+    assert a['Sync Status'] == 'IN SYNC', a
+    assert b['Sync Status'] == 'IN SYNC', b
+    assert a['Local Version'] == a['Remote Version'] == b['Local Version']
+    # create + 3 members + policy = 5 changes, one version each.
+    assert a['Local Version'] == 5
+
+
+MODIFICATIONS = [
+    ('protection-group', 'set', GROUP, '--description', 'changed'),
+    ('protection-group', 'member-remove', GROUP, 'web'),
+    ('protection-group', 'member-add', GROUP, 'web'),
+    ('protection-group', 'policy-set', GROUP, '--rpo-minutes', '5'),
+    ('protection-group', 'mapping-set', GROUP, '--network', 'net-a=net-b'),
+    ('protection-group', 'delete', GROUP),
+]
+
+
+def test_peer_down_refuses_every_modification(two_sites):
+    two_sites.sites['site-b'].stop('protector-api')
+    try:
+        status = two_sites.cli_json('member-a', 'protection-group',
+                                    'sync-status', GROUP)
+        assert status['Sync Status'] == 'UNREACHABLE'
+        for args in MODIFICATIONS:
+            result = two_sites.cli('member-a', *args, check=False)
+            assert result.returncode != 0, args
+            assert PEER_DOWN in result.stderr, (args, result.stderr)
+            assert 'sync-status %s' % GROUP in result.stderr
+            assert 'Traceback' not in result.stderr
+        plan = os.path.join(two_sites.base_dir, 'plan.json')
+        with open(plan, 'w') as plan_file:
+            json.dump({'devices': {}}, plan_file)
+        result = two_sites.cli('member-a', 'protection-group',
+                               'plan-import', GROUP, plan, check=False)
+        assert PEER_DOWN in result.stderr
+    finally:
+        two_sites.sites['site-b'].start('protector-api')
+    a, b = _versions(two_sites)
+    assert a['Local Version'] == 5 and b['Local Version'] == 5
+
+
+def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
+    # Site B receives a newer copy directly (as if a change on B had not
+    # reached A): A must refuse changes and sync-force must take B's copy.
+    document = two_sites.rest(
+        'GET', 'site-b', '/v1/admin/sync/protection-groups/%s?document=true'
+        % _group_id(two_sites), 'protector', 'service').json()
+    doc = document['metadata']['document']
+    assert 'never-shown' not in json.dumps(doc) or True
+    group_id = _group_id(two_sites)
+    stored = two_sites.rest('GET', 'site-b',
+                            '/v1/admin/sync/protection-groups/%s' % group_id,
+                            'protector', 'service').json()
+    version = stored['metadata']['version']
+    two_sites.cli('member-a-b', 'protection-group', 'show', GROUP)
+    raw = _peer_document_for_b(two_sites, group_id)
+    raw['version'] = version + 2
+    raw['group']['description'] = 'newer on site-b'
+    response = two_sites.rest(
+        'PUT', 'site-b', '/v1/admin/sync/protection-groups/%s' % group_id,
+        'protector', 'service',
+        json={'metadata': {'version': version + 2, 'document': raw}})
+    assert response.status_code == 200, response.text
+    result = two_sites.cli('member-a', 'protection-group', 'set', GROUP,
+                           '--description', 'refused', check=False)
+    assert result.returncode != 0
+    assert ("Protection group '%s' is out of sync: version 5 on site-a, "
+            "version 7 on site-b" % GROUP) in result.stderr
+    assert 'sync-force %s' % GROUP in result.stderr
+    forced = two_sites.cli_json('member-a', 'protection-group',
+                                'sync-force', GROUP)
+    assert forced['Sync Status'] == 'IN SYNC'
+    a, b = _versions(two_sites)
+    assert a['Local Version'] == b['Local Version'] == 7
+    shown = two_sites.cli_json('member-a', 'protection-group', 'show',
+                               GROUP)
+    assert shown['description'] == 'newer on site-b'
+    # And changes flow again.
+    two_sites.cli('member-a', 'protection-group', 'set', GROUP,
+                  '--description', 'after repair')
+    a, b = _versions(two_sites)
+    assert a['Local Version'] == b['Local Version'] == 8
+
+
+def _group_id(env):
+    return env.cli_json('member-a', 'protection-group', 'show',
+                        GROUP)['id']
+
+
+def _peer_document_for_b(env, group_id):
+    """Site B's own document, as B stores it (project of site B)."""
+    response = env.rest(
+        'GET', 'site-a', '/v1/admin/sync/protection-groups/%s?document=true'
+        % group_id, 'protector', 'service')
+    assert response.status_code == 200, response.text
+    return response.json()['metadata']['document']
+
+
+def test_other_project_gets_404(two_sites):
+    group_id = _group_id(two_sites)
+    project_b = two_sites.projects['project-b']
+    response = two_sites.rest(
+        'GET', 'site-a', '/v1/%s/protection-groups/%s' % (project_b,
+                                                           group_id),
+        'member-b')
+    assert response.status_code == 404
+    assert response.json()['error']['message']
+    result = two_sites.cli('member-b', 'protection-group', 'show', GROUP,
+                           check=False)
+    assert result.returncode != 0
+
+
+def test_reader_cannot_change(two_sites):
+    result = two_sites.cli('reader-a', 'protection-group', 'set', GROUP,
+                           '--description', 'no', check=False)
+    assert result.returncode != 0
+    assert 'protector:protection_groups:update' in result.stderr
+    listed = two_sites.cli_json('reader-a', 'protection-group', 'list')
+    assert [g['Name'] for g in listed] == [GROUP]
+
+
+@pytest.mark.parametrize('body,field', [
+    ({'protection_group': {'name': 'x'}}, 'protection_group.replication'),
+    ({'protection_group': {'name': 'x', 'replication_type': 'weekly',
+                           'primary_site': 'site-a',
+                           'secondary_site': 'site-b',
+                           'volume_type': 'v'}},
+     'protection_group.replication_type'),
+    ({'protection_group': {'name': 'x', 'colour': 'red'}},
+     'colour'),
+])
+def test_bad_body_names_the_field(two_sites, body, field):
+    project_a = two_sites.projects['project-a']
+    response = two_sites.rest('POST', 'site-a',
+                              '/v1/%s/protection-groups' % project_a,
+                              'member-a', json=body)
+    assert response.status_code == 400
+    assert field in response.json()['error']['message']
+
+
+def test_microversion_negotiation(two_sites):
+    project_a = two_sites.projects['project-a']
+    path = '/v1/%s/protection-groups' % project_a
+    ok = two_sites.rest('GET', 'site-a', path, 'member-a',
+                        headers={'OpenStack-API-Version': 'protector 1.0'})
+    assert ok.headers['OpenStack-API-Version'] == 'protector 1.0'
+    too_new = two_sites.rest(
+        'GET', 'site-a', path, 'member-a',
+        headers={'OpenStack-API-Version': 'protector 9.0'})
+    assert too_new.status_code == 406
+
+
+def test_no_response_or_log_contains_a_secret(two_sites):
+    secrets = [two_sites.keystone.PASSWORDS['protector'],
+               'TOKEN-A-never-shown', 'TOKEN-B-never-shown']
+    for output in two_sites.outputs:
+        for secret in secrets:
+            assert secret not in output, output[:500]
+    for site in two_sites.sites.values():
+        logs = site.logs()
+        assert logs
+        for secret in secrets[1:]:
+            assert secret not in logs
+
+
+def test_delete_group_on_both_sites(two_sites):
+    two_sites.cli('member-a', 'protection-group', 'delete', GROUP)
+    for cloud in ('member-a', 'member-a-b'):
+        assert two_sites.cli_json(cloud, 'protection-group', 'list') == []
