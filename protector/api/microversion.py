@@ -16,7 +16,7 @@ HEADER = 'OpenStack-API-Version'
 MIN_VERSION = (1, 0)
 MAX_VERSION = (1, 0)
 
-_VERSION_RE = re.compile(r'^([1-9]\d*)\.(0|[1-9]\d*)$')
+_VERSION_RE = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 
 
 def as_string(version):

@@ -31,6 +31,8 @@ ROUTES = {
         'GET': tenant_mappings.show, 'DELETE': tenant_mappings.delete},
     '/v1/admin/sync/protection-groups/{pg_id}': {
         'GET': sync.show, 'PUT': sync.update, 'DELETE': sync.delete},
+    '/v1/admin/sync/protection-groups/{pg_id}/push-back': {
+        'POST': sync.push_back},
     '/v1/{project_id}/protection-groups': {'GET': groups.index,
                                            'POST': groups.create},
     _PG: {'GET': groups.show, 'PUT': groups.update, 'DELETE': groups.delete},

@@ -22,24 +22,31 @@ def json_response(body, status=200):
 
 
 def error_body(exc):
-    error = {'code': exc.code, 'title': exc.title, 'message': str(exc)}
+    error = {'code': exc.code, 'title': exc.title, 'message': exc.msg}
     if getattr(exc, 'problems', None):
         error['problems'] = exc.problems
     return {'error': error}
 
 
-def _field(error):
-    path = '.'.join(str(part) for part in error.absolute_path)
+def _problem(error):
+    """One validation error as "Invalid field 'a.b': what is wrong"."""
+    path = [str(part) for part in error.absolute_path]
     if error.validator == 'required':
-        missing = error.message.split("'")[1]
-        path = '.'.join(filter(None, [path, missing]))
-    if error.validator == 'additionalProperties':
-        return path, error.message
-    return path, error.message
+        path.append(error.message.split("'")[1])
+        message = 'this field is required'
+    elif error.validator == 'additionalProperties':
+        message = error.message + '; remove it'
+    elif path and (path[-1] == 'password' or path[-1].endswith('_token')):
+        # jsonschema quotes the value; a secret is never echoed.
+        message = ('the value is not valid (%s check failed; a secret is '
+                   'not shown)' % error.validator)
+    else:
+        message = error.message
+    return "Invalid field '%s': %s" % ('.'.join(path) or '(body)', message)
 
 
 def json_body(req, schema):
-    """Parse and validate the request body; 400 names the bad field."""
+    """Parse and validate the request body; 400 names every bad field."""
     if not req.body:
         raise exception.BadRequest(
             'This request needs a JSON body; see the API reference.')
@@ -49,12 +56,9 @@ def json_body(req, schema):
         raise exception.BadRequest('The request body is not valid JSON: %s'
                                    % exc)
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(body),
-                    key=lambda e: (len(e.absolute_path), e.message))
-    if errors:
-        path, message = _field(errors[0])
-        raise exception.BadRequest(
-            "Invalid field '%s': %s" % (path or '(body)', message))
+    problems = sorted(_problem(error) for error in validator.iter_errors(body))
+    if problems:
+        raise exception.BadRequest('; '.join(problems) + '.')
     return body
 
 

@@ -17,6 +17,9 @@ class ProtectorException(Exception):
         if message is None:
             message = self.message % kwargs if kwargs else self.message
         self.problems = kwargs.get('problems')
+        # str() of an error re-raised from the engine over RPC also holds
+        # the engine's traceback; the operator gets only this message.
+        self.msg = message
         super().__init__(message)
 
 

@@ -70,16 +70,16 @@ class PeerClient(object):
                 % (self.site.name, group_name, self._error(response)))
         return response.json()['metadata']['version']
 
-    def get_document(self, group_id, group_name):
+    def push_back(self, group_id, group_name):
+        """Ask the peer to force its copy of the group onto this site."""
         response = self._request(
-            'GET', '/v1/admin/sync/protection-groups/%s?document=true'
+            'POST', '/v1/admin/sync/protection-groups/%s/push-back'
             % group_id, group_name)
         if response.status_code != 200:
             raise exception.Conflict(
-                reason="Peer site '%s' could not send protection group "
-                       "'%s': %s" % (self.site.name, group_name,
-                                     self._error(response)))
-        return response.json()['metadata']['document']
+                reason="Peer site '%s' could not send its copy of "
+                       "protection group '%s': %s"
+                % (self.site.name, group_name, self._error(response)))
 
     def push(self, document, group_name, force=False):
         response = self._request(

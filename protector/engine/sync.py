@@ -136,8 +136,7 @@ def force(context, group, source='auto'):
             raise exception.Conflict(
                 reason="Peer site '%s' has no copy of protection group "
                        "'%s' to take." % (peer.name, group.name))
-        metadata_document.apply(context,
-                                client.get_document(group.id, group.name))
+        client.push_back(group.id, group.name)
         LOG.info('Protection group %(id)s replaced by the copy of %(peer)s '
                  '(version %(version)s)',
                  {'id': group.id, 'peer': peer.name, 'version': remote})

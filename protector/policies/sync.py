@@ -11,7 +11,8 @@ rules = [
                     'peer site (the peer engine uses its service user).',
         operations=[{'method': 'GET', 'path': PATH},
                     {'method': 'PUT', 'path': PATH},
-                    {'method': 'DELETE', 'path': PATH}]),
+                    {'method': 'DELETE', 'path': PATH},
+                    {'method': 'POST', 'path': PATH + '/push-back'}]),
 ]
 
 

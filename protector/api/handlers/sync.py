@@ -12,6 +12,7 @@ from protector.api import util
 from protector.common import exception
 from protector.common import metadata_document
 from protector.db import api as db
+from protector.engine import rpcapi
 from protector import policy
 
 LOG = logging.getLogger(__name__)
@@ -31,11 +32,25 @@ def show(req):
     if group is None:
         raise exception.NotFound(kind='Protection group',
                                  ident=req.urlvars['pg_id'])
-    body = {'id': group.id, 'version': group.metadata_version}
-    if util.bool_param(req, 'document'):
-        peer = db.site_get_by_role(ctx, is_local=False)
-        body['document'] = metadata_document.export(ctx, group, peer)
-    return util.json_response({'metadata': body})
+    return util.json_response({'metadata': {
+        'id': group.id, 'version': group.metadata_version}})
+
+
+def push_back(req):
+    """The peer wants our copy: our engine pushes it, forced.
+
+    A copy is never returned in a response because it carries the array
+    tokens; it only travels in requests to the peer's API.
+    """
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sync:push')
+    group = _stored(ctx, req.urlvars['pg_id'])
+    if group is None:
+        raise exception.NotFound(kind='Protection group',
+                                 ident=req.urlvars['pg_id'])
+    result = rpcapi.EngineAPI().sync_force(ctx, group_id=group.id,
+                                           source='local')
+    return util.json_response({'sync_status': result})
 
 
 def update(req):

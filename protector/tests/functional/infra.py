@@ -15,10 +15,20 @@
 Every service keeps all of its state below the base directory given by the
 caller, listens on 127.0.0.1 only, is started as a child process whose PID
 is kept and is stopped by that PID (plus its own process group, which
-``start_new_session`` gives it, to reap helpers such as postgres backends
-or erl_child_setup).  ``stop()`` is idempotent.
+``start_new_session`` gives it, to reap helpers such as erl_child_setup;
+postgres backends, which call setsid() themselves, exit on their own within
+about 2 s when their postmaster dies).  ``stop()`` is idempotent; a later
+``start()`` on the same base directory and ports reuses the state.
 
-Smoke check::
+Typical session fixture::
+
+    pg = Postgres(base_dir, free_port())
+    pg.start()
+    db_url = pg.create_database('protector_a', 'protector_a', 'secret')
+    ...
+    pg.stop()
+
+Smoke check (also prints start-up and token latency figures)::
 
     /opt/pdev/bin/python -m protector.tests.functional.infra
 """
@@ -29,6 +39,7 @@ import json
 import logging
 import os
 import pwd
+import random
 import secrets
 import shutil
 import signal
@@ -85,6 +96,35 @@ def _port_in_use(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
         return s.connect_ex((LOOPBACK, port)) == 0
+
+
+def _require(path, what, hint):
+    if not os.access(path, os.X_OK):
+        raise ServiceError('%s: %s not found or not executable; %s'
+                           % (what, path, hint))
+
+
+def _bindable(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((LOOPBACK, port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port(offsets=(0,), low=20000, high=40000, attempts=200):
+    """Return a port p in [low, high) with p + offset free for each offset.
+
+    For RabbitMQ use ``offsets=RabbitMQ.PORT_OFFSETS``.  Racy by nature
+    (another process may take the port later): good enough for tests.
+    """
+    rng = random.SystemRandom()
+    for _ in range(attempts):
+        port = rng.randrange(low, high)
+        if all(_bindable(port + o) for o in offsets):
+            return port
+    raise ServiceError('no free port found in %d-%d' % (low, high))
 
 
 def _check_ports_free(what, ports):
@@ -282,18 +322,21 @@ class Postgres(object):
             pass
 
     def _initdb(self, timeout):
-        _run([self._bin('initdb'), '-D', self.data_dir,
-              '-U', self.SUPERUSER, '-E', 'UTF8', '--locale=C',
-              # Superuser over the unix socket only (directory is 0700);
-              # TCP clients must give a password.
-              '--auth-local=trust', '--auth-host=scram-sha-256',
-              '--no-sync'],
-             'Postgres initdb', self.log_path, timeout, cwd=self.dir,
-             user=self._user, group=self._gid)
+        try:
+            _run([self._bin('initdb'), '-D', self.data_dir,
+                  '-U', self.SUPERUSER, '-E', 'UTF8', '--locale=C',
+                  # Superuser over the unix socket only (directory is
+                  # 0700); TCP clients must give a password.
+                  '--auth-local=trust', '--auth-host=scram-sha-256',
+                  '--no-sync'],
+                 'Postgres initdb', self.log_path, timeout, cwd=self.dir,
+                 user=self._user, group=self._gid)
+        except ServiceError:
+            # Never leave a half-made cluster for the next start().
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            raise
+        # Port, socket directory and address are given at each start.
         settings = {
-            'listen_addresses': "'%s'" % LOOPBACK,
-            'port': str(self.port),
-            'unix_socket_directories': "'%s'" % self.socket_dir,
             'fsync': 'off',
             'synchronous_commit': 'off',
             'full_page_writes': 'off',
@@ -323,11 +366,15 @@ class Postgres(object):
         """initdb (first time only), start the server, wait until ready."""
         if self.running:
             return
+        _require(self._bin('postgres'), 'Postgres',
+                 'install the Debian package postgresql-15')
         _check_ports_free('Postgres', [self.port])
         self._prepare_dir()
         if not os.path.exists(os.path.join(self.data_dir, 'PG_VERSION')):
             self._initdb(timeout)
-        self._proc = _spawn([self._bin('postgres'), '-D', self.data_dir],
+        self._proc = _spawn([self._bin('postgres'), '-D', self.data_dir,
+                             '-p', str(self.port), '-k', self.socket_dir,
+                             '-c', 'listen_addresses=' + LOOPBACK],
                             self.log_path, cwd=self.dir, user=self._user,
                             group=self._gid)
         LOG.info('Postgres started, pid %d, port %d', self._proc.pid,
@@ -400,6 +447,9 @@ class RabbitMQ(object):
     # scripts directly.
     SBIN_DIR = '/usr/lib/rabbitmq/bin'
     EPMD = 'epmd'
+
+    # Offsets from the AMQP port of every port the defaults use.
+    PORT_OFFSETS = (0,) + tuple(range(20000, 20012))
 
     def __init__(self, base_dir, port, dist_port=None, epmd_port=None):
         self.port = int(port)
@@ -508,13 +558,18 @@ class RabbitMQ(object):
     def _node_ready(self):
         # await_startup fails at once while the node is not yet registered
         # with epmd, so it is polled; each call costs ~1 s of CLI start-up.
-        self.ctl('await_startup', '--timeout', '30', timeout=45)
+        self.ctl('await_startup', '--timeout', '10', timeout=20)
         return True
 
     def start(self, timeout=90):
         """Start epmd and the node; wait for ``await_startup``."""
         if self.running:
             return
+        _require(os.path.join(self.SBIN_DIR, 'rabbitmq-server'),
+                 'RabbitMQ', 'install the Debian package rabbitmq-server')
+        if not shutil.which(self.EPMD):
+            raise ServiceError('RabbitMQ: epmd not found in PATH; install '
+                               'the Debian package erlang-base')
         _check_ports_free('RabbitMQ', [self.port, self.dist_port,
                                        self.epmd_port])
         self._prepare_dir()
@@ -727,6 +782,10 @@ class Keystone(object):
         """Set up Keystone (first time only), run uwsgi, wait for /v3."""
         if self.running:
             return
+        for name in ('keystone-manage', 'uwsgi'):
+            _require(os.path.join(self.bin_dir, name), 'Keystone',
+                     'pip install keystone uwsgi into the virtualenv of '
+                     + self.python)
         _check_ports_free('Keystone', [self.port])
         self._setup()
         env = dict(os.environ)
@@ -948,33 +1007,37 @@ def main(argv=None):
                     'stop them.')
     parser.add_argument('--base-dir', help='state directory (default: a '
                         'new temporary directory, removed afterwards)')
-    parser.add_argument('--pg-port', type=int, default=25432)
-    parser.add_argument('--rabbit-port', type=int, default=24672)
-    parser.add_argument('--keystone-port', type=int, default=25000)
-    parser.add_argument('--sequential', action='store_true',
-                        help='start the services one after the other')
+    parser.add_argument('--pg-port', type=int, help='default: a free one')
+    parser.add_argument('--rabbit-port', type=int,
+                        help='default: a free one (+20000..20011 free too)')
+    parser.add_argument('--keystone-port', type=int,
+                        help='default: a free one')
+    parser.add_argument('--parallel', action='store_true',
+                        help='start the three services at once (no gain '
+                        'on 2 cores)')
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format='%(asctime)s %(levelname)s %(message)s')
     base_dir = args.base_dir or tempfile.mkdtemp(prefix='protector-infra-')
     os.makedirs(base_dir, exist_ok=True)
-    pg = Postgres(base_dir, args.pg_port)
-    rabbit = RabbitMQ(base_dir, args.rabbit_port)
-    keystone = Keystone(base_dir, args.keystone_port)
+    pg = Postgres(base_dir, args.pg_port or free_port())
+    rabbit = RabbitMQ(base_dir, args.rabbit_port
+                      or free_port(RabbitMQ.PORT_OFFSETS))
+    keystone = Keystone(base_dir, args.keystone_port or free_port())
     services = [pg, rabbit, keystone]
     try:
         start = time.monotonic()
-        if args.sequential:
-            times = [_timed(s.start) for s in services]
-        else:
+        if args.parallel:
             with concurrent.futures.ThreadPoolExecutor(3) as pool:
                 jobs = [pool.submit(_timed, s.start) for s in services]
                 times = [job.result() for job in jobs]
+        else:
+            times = [_timed(s.start) for s in services]
         total = time.monotonic() - start
         print('started in %.1fs (postgres %.1fs, rabbitmq %.1fs, '
               'keystone %.1fs, %s)'
               % (total, times[0], times[1], times[2],
-                 'sequential' if args.sequential else 'parallel'))
+                 'parallel' if args.parallel else 'sequential'))
         print('database: %s' % pg.create_database(
             'protector_a', 'protector_a', 'protector-db-secret'))
         print('transport: %s' % rabbit.add_vhost(

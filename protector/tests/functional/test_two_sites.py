@@ -22,7 +22,7 @@ def _site_args(env, name):
             '--project-name', 'service',
             '--user-domain-name', 'Default',
             '--project-domain-name', 'Default',
-            '--region-name', conftest.REGIONS[name],
+            '--region-name', conftest.REGIONS.get(name, 'RegionOne'),
             '--description', 'functional test site']
 
 
@@ -161,34 +161,73 @@ def test_peer_down_refuses_every_modification(two_sites):
     assert a['Local Version'] == 5 and b['Local Version'] == 5
 
 
+def _document(env, version, description):
+    """A metadata document for the group, built from what the API shows.
+
+    The test writes it to site B directly, as if a change made on B had
+    not reached A.
+    """
+    project_a = env.projects['project-a']
+    path = '/v1/%s/protection-groups/%s' % (project_a, GROUP)
+    group = env.rest('GET', 'site-a', path, 'member-a').json()[
+        'protection_group']
+    members = env.rest('GET', 'site-a', path + '/members',
+                       'member-a').json()['members']
+    spec_keys = ('flavor', 'image', 'availability_zone', 'key_name',
+                 'metadata', 'server_group', 'security_groups', 'ports',
+                 'volumes')
+    group_keys = ('name', 'replication_type', 'volume_type',
+                  'secondary_volume_type', 'status', 'failover_count',
+                  'consistency_groups', 'last_failover_at',
+                  'last_replication_at', 'primary_site', 'secondary_site',
+                  'current_primary_site', 'project_id')
+    group_doc = {key: group[key] for key in group_keys}
+    group_doc.update(description=description, mappings={}, subnets={},
+                     last_failover_at=None, last_replication_at=None)
+    return {
+        'format': 1, 'id': group['id'], 'version': version,
+        'group': group_doc,
+        'members': [{
+            'id': m['id'], 'server_id': m['server_id'],
+            'server_name': m['server_name'], 'status': m['status'],
+            'spec': dict({k: m[k] for k in spec_keys},
+                         id=m['server_id'], name=m['server_name']),
+            'rank': m['rank'], 'boot_condition': m['boot_condition'],
+            'overrides': m['overrides']} for m in members],
+        'policy': {'primary_fa_url': 'https://array-a.example',
+                   'primary_fa_token': 'TOKEN-A-never-shown',
+                   'secondary_fa_url': 'https://array-b.example',
+                   'secondary_fa_token': 'TOKEN-B-never-shown',
+                   'rpo_minutes': 15, 'replication_interval': 300,
+                   'snapshot_retention': 24},
+    }
+
+
 def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
-    # Site B receives a newer copy directly (as if a change on B had not
-    # reached A): A must refuse changes and sync-force must take B's copy.
-    document = two_sites.rest(
-        'GET', 'site-b', '/v1/admin/sync/protection-groups/%s?document=true'
-        % _group_id(two_sites), 'protector', 'service').json()
-    doc = document['metadata']['document']
-    assert 'never-shown' not in json.dumps(doc) or True
-    group_id = _group_id(two_sites)
-    stored = two_sites.rest('GET', 'site-b',
-                            '/v1/admin/sync/protection-groups/%s' % group_id,
-                            'protector', 'service').json()
-    version = stored['metadata']['version']
-    two_sites.cli('member-a-b', 'protection-group', 'show', GROUP)
-    raw = _peer_document_for_b(two_sites, group_id)
-    raw['version'] = version + 2
-    raw['group']['description'] = 'newer on site-b'
+    document = _document(two_sites, 7, 'newer on site-b')
     response = two_sites.rest(
-        'PUT', 'site-b', '/v1/admin/sync/protection-groups/%s' % group_id,
+        'PUT', 'site-b',
+        '/v1/admin/sync/protection-groups/%s' % document['id'],
         'protector', 'service',
-        json={'metadata': {'version': version + 2, 'document': raw}})
+        json={'metadata': {'version': 7, 'document': document}})
     assert response.status_code == 200, response.text
+    stale = two_sites.rest(
+        'PUT', 'site-b',
+        '/v1/admin/sync/protection-groups/%s' % document['id'],
+        'protector', 'service',
+        json={'metadata': {'version': 6, 'document': dict(document,
+                                                          version=6)}})
+    assert stale.status_code == 409
+    status = two_sites.cli_json('member-a', 'protection-group',
+                                'sync-status', GROUP)
+    assert status['Sync Status'] == 'OUT OF SYNC'
     result = two_sites.cli('member-a', 'protection-group', 'set', GROUP,
                            '--description', 'refused', check=False)
     assert result.returncode != 0
     assert ("Protection group '%s' is out of sync: version 5 on site-a, "
             "version 7 on site-b" % GROUP) in result.stderr
     assert 'sync-force %s' % GROUP in result.stderr
+    # The higher version wins: site A takes site B's copy.
     forced = two_sites.cli_json('member-a', 'protection-group',
                                 'sync-force', GROUP)
     assert forced['Sync Status'] == 'IN SYNC'
@@ -207,15 +246,6 @@ def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
 def _group_id(env):
     return env.cli_json('member-a', 'protection-group', 'show',
                         GROUP)['id']
-
-
-def _peer_document_for_b(env, group_id):
-    """Site B's own document, as B stores it (project of site B)."""
-    response = env.rest(
-        'GET', 'site-a', '/v1/admin/sync/protection-groups/%s?document=true'
-        % group_id, 'protector', 'service')
-    assert response.status_code == 200, response.text
-    return response.json()['metadata']['document']
 
 
 def test_other_project_gets_404(two_sites):
