@@ -34,7 +34,7 @@ def _add_commands(subparsers):
 def main():
     CONF.register_cli_opt(cfg.SubCommandOpt(
         'command', title='Commands', handler=_add_commands))
-    service.prepare(with_rpc=False)
+    service.prepare(with_rpc=False, log_to_stderr=True)
     CONF.command.func()
     return 0
 

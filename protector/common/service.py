@@ -15,9 +15,16 @@ CONF = protector_conf.CONF
 LOG = logging.getLogger(__name__)
 
 
-def prepare(argv=None, default_config_files=None, with_rpc=True):
-    """Parse options and set up logging, the database and RPC."""
+def prepare(argv=None, default_config_files=None, with_rpc=True,
+            log_to_stderr=False):
+    """Parse options and set up logging, the database and RPC.
+
+    Command-line tools log to stderr so that their stdout stays their
+    answer.
+    """
     logging.register_options(CONF)
+    if log_to_stderr:
+        CONF.set_default('use_stderr', True)
     opts.set_defaults(CONF)
     CONF(sys.argv[1:] if argv is None else argv, project='protector',
          version=version.version_string(),

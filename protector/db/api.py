@@ -241,6 +241,8 @@ def group_member_count(context, group_id):
 @main_context_manager.writer
 def member_create(context, group_id, values):
     group = _group_query(context, None).filter_by(id=group_id).one()
+    # A failed flush expires the group; read its name before.
+    group_name = group.name
     member = models.Member(protection_group_id=group_id, **values)
     try:
         context.session.add(member)
@@ -248,7 +250,7 @@ def member_create(context, group_id, values):
     except db_exc.DBDuplicateEntry:
         raise exception.Conflict(
             reason='Server %s is already a member of protection group %r.'
-                   % (values['server_id'], group.name))
+                   % (values['server_id'], group_name))
     _bump(group)
     return member
 

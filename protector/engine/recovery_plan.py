@@ -187,8 +187,7 @@ def validate(plan, members, group_name):
                           if key in device},
         }
     for member in members:
-        if member.id not in entries and not any(
-                p.startswith('devices.') for p in problems):
+        if member.id not in entries:
             problems.append('devices: member %s (%s) is missing; list every '
                             'member of the group'
                             % (member.server_name, member.server_id))

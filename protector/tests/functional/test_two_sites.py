@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from protector.tests.functional import conftest
+from protector.tests.functional import two_sites as lab
 
 GROUP = 'three-tier'
 PEER_DOWN = "Peer site 'site-b' is unreachable"
@@ -22,7 +22,7 @@ def _site_args(env, name):
             '--project-name', 'service',
             '--user-domain-name', 'Default',
             '--project-domain-name', 'Default',
-            '--region-name', conftest.REGIONS.get(name, 'RegionOne'),
+            '--region-name', lab.REGIONS.get(name, 'RegionOne'),
             '--description', 'functional test site']
 
 
@@ -35,8 +35,8 @@ def _versions(env):
 def test_register_both_sites_with_each_other(two_sites):
     for cloud in ('admin', 'admin-b'):
         for name in ('site-a', 'site-b'):
-            two_sites.cli(cloud, 'site', 'create', *_site_args(two_sites,
-                                                              name))
+            args = _site_args(two_sites, name)
+            two_sites.cli(cloud, 'site', 'create', *args)
         sites = two_sites.cli_json(cloud, 'site', 'list')
         assert sorted(s['Name'] for s in sites) == ['site-a', 'site-b']
     site = two_sites.cli_json('admin', 'site', 'show', 'site-a')
@@ -65,7 +65,7 @@ def test_validate_reports_every_check(two_sites):
     assert by_name['array']['Detail']
     types = two_sites.cli_json('admin', 'site', 'list-volume-types',
                                'site-a')
-    assert [t['Name'] for t in types] == [conftest.VOLUME_TYPE]
+    assert [t['Name'] for t in types] == [lab.VOLUME_TYPE]
 
 
 def test_tenant_mappings_on_both_sites(two_sites):
@@ -81,7 +81,7 @@ def test_create_group_and_add_members(two_sites):
         'member-a', 'protection-group', 'create', GROUP,
         '--replication-type', 'async', '--primary-site', 'site-a',
         '--secondary-site', 'site-b',
-        '--volume-type', conftest.VOLUME_TYPE)
+        '--volume-type', lab.VOLUME_TYPE)
     assert group['status'] == 'active'
     assert group['current_primary_site'] == 'site-a'
     for server in ('web', 'app', 'db'):
@@ -251,10 +251,8 @@ def _group_id(env):
 def test_other_project_gets_404(two_sites):
     group_id = _group_id(two_sites)
     project_b = two_sites.projects['project-b']
-    response = two_sites.rest(
-        'GET', 'site-a', '/v1/%s/protection-groups/%s' % (project_b,
-                                                           group_id),
-        'member-b')
+    path = '/v1/%s/protection-groups/%s' % (project_b, group_id)
+    response = two_sites.rest('GET', 'site-a', path, 'member-b')
     assert response.status_code == 404
     assert response.json()['error']['message']
     result = two_sites.cli('member-b', 'protection-group', 'show', GROUP,

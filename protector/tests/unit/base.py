@@ -164,7 +164,8 @@ def site_body(name, password, **extra):
 
 
 def server(server_id, name, project_id=PROJECT_A, volume_type='replicated',
-           ip='192.168.15.10', mac='fa:16:3e:00:00:01', volumes=True):
+           ip='192.168.15.10', mac='fa:16:3e:00:00:01', volumes=True,
+           external_ip=None):
     spec = {
         'id': server_id, 'name': name, 'project_id': project_id,
         'flavor': 'm1.small', 'image': 'cirros-0.6',
@@ -178,6 +179,13 @@ def server(server_id, name, project_id=PROJECT_A, volume_type='replicated',
                                   'cidr': '192.168.15.0/24'}]}],
         'volumes': [],
     }
+    if external_ip:
+        spec['ports'].append({
+            'port_id': 'port-%s-external' % name, 'network_id': 'net-ext',
+            'mac_address': 'fa:16:3e:00:01:01',
+            'fixed_ips': [{'subnet_id': EXTERNAL_SUBNET_ID,
+                           'ip_address': external_ip,
+                           'cidr': '203.0.113.0/24'}]})
     if volumes:
         spec['volumes'] = [{'volume_id': 'vol-%s' % name,
                             'volume_type': volume_type, 'size': 10,
@@ -195,7 +203,8 @@ def inventory():
         'site-a': {
             'services': services, 'volume_types': volume_types,
             'servers': [
-                server(WEB_ID, 'IIS-Demo', ip='192.168.15.112'),
+                server(WEB_ID, 'IIS-Demo', ip='192.168.15.112',
+                       external_ip='203.0.113.12'),
                 server(DB_ID, 'rhel7.2', ip='192.168.15.100',
                        mac='fa:16:3e:00:00:02'),
                 server(PLAIN_ID, 'plain', volume_type='standard'),

@@ -1,0 +1,150 @@
+"""Two real protector sites on loopback, started once per test run.
+
+Keystone (one, with RegionOne for site-a and RegionTwo for site-b),
+PostgreSQL (a database per site) and RabbitMQ (a vhost per site) are real
+processes; so are both sites' protector-api and protector-engine.  The
+cloud and storage drivers are the fakes, selected by configuration.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import requests
+
+from protector.tests.functional import infra
+from protector.tests.functional import protector_site
+
+PORTS = {
+    'keystone': int(os.environ.get('PROTECTOR_FUNCTIONAL_KEYSTONE_PORT',
+                                   25000)),
+    'postgres': int(os.environ.get('PROTECTOR_FUNCTIONAL_PG_PORT', 25432)),
+    'rabbit': int(os.environ.get('PROTECTOR_FUNCTIONAL_RABBIT_PORT', 24672)),
+    'site-a': int(os.environ.get('PROTECTOR_FUNCTIONAL_SITE_A_PORT', 28788)),
+    'site-b': int(os.environ.get('PROTECTOR_FUNCTIONAL_SITE_B_PORT', 28789)),
+}
+REGIONS = {'site-a': 'RegionOne', 'site-b': 'RegionTwo'}
+VOLUME_TYPE = 'replicated-async'
+
+
+def inventory(projects):
+    """What the fake cloud driver pretends each site holds."""
+    project_a = projects['project-a']
+    services = {'compute': True, 'block-storage': True, 'network': True}
+    volume_types = [{'id': 'vt-async', 'name': VOLUME_TYPE,
+                     'replication_type': 'async', 'backend': 'lab'}]
+
+    def server(index, name, volume_type=VOLUME_TYPE):
+        uid = '00000000-0000-4000-8000-%012d' % index
+        return {
+            'id': uid, 'name': name, 'project_id': project_a,
+            'flavor': 'm1.small', 'image': None,
+            'availability_zone': 'nova', 'key_name': 'demo-key',
+            'metadata': {'tier': name}, 'server_group': None,
+            'security_groups': ['default'], 'user_data': None,
+            'ports': [{'port_id': 'port-%d' % index, 'network_id': 'net-a',
+                       'mac_address': 'fa:16:3e:00:00:%02x' % index,
+                       'fixed_ips': [{'subnet_id': 'subnet-a',
+                                      'ip_address': '10.0.0.%d' % index,
+                                      'cidr': '10.0.0.0/24'}]}],
+            'volumes': [{'volume_id': 'vol-%d' % index,
+                         'volume_type': volume_type, 'size': 1,
+                         'boot_index': 0, 'device': '/dev/vda',
+                         'bootable': True}],
+        }
+
+    return {
+        'site-a': {'services': services, 'volume_types': volume_types,
+                   'servers': [server(11, 'web'), server(12, 'app'),
+                               server(13, 'db'),
+                               server(14, 'scratch', 'plain')]},
+        'site-b': {'services': services, 'volume_types': volume_types,
+                   'servers': []},
+    }
+
+
+class TwoSites(object):
+    """Handles on everything the tests talk to."""
+
+    def __init__(self, base_dir, database='postgresql'):
+        self.base_dir = base_dir
+        self.database = database
+        self.keystone = infra.Keystone(base_dir, PORTS['keystone'])
+        self.postgres = infra.Postgres(base_dir, PORTS['postgres'])
+        self.rabbit = infra.RabbitMQ(base_dir, PORTS['rabbit'])
+        self.sites = {}
+        self.outputs = []
+
+    def start(self):
+        if self.database == 'postgresql':
+            self.postgres.start()
+        self.rabbit.start()
+        self.keystone.start()
+        self.projects = self.keystone.setup_cloud({
+            REGIONS[name]: 'http://127.0.0.1:%d' % PORTS[name]
+            for name in ('site-a', 'site-b')})
+        self.clouds_yaml = self.keystone.clouds_yaml(
+            os.path.join(self.base_dir, 'clouds.yaml'))
+        inventory_path = os.path.join(self.base_dir, 'inventory.json')
+        with open(inventory_path, 'w') as inventory_file:
+            json.dump(inventory(self.projects), inventory_file)
+        for name in ('site-a', 'site-b'):
+            key = name.replace('-', '_')
+            if self.database == 'postgresql':
+                db_url = self.postgres.create_database(
+                    'protector_' + key, 'protector_' + key, 'db-' + key)
+            else:
+                db_url = 'sqlite:///%s/%s.db' % (self.base_dir, key)
+            site = protector_site.ProtectorSite(
+                self.base_dir, name, PORTS[name], REGIONS[name],
+                db_url=db_url,
+                transport_url=self.rabbit.add_vhost(
+                    key, 'protector_' + key, 'mq-' + key),
+                auth_url=self.keystone.auth_url,
+                service_password=self.keystone.PASSWORDS['protector'],
+                inventory=inventory_path)
+            site.manage('db', 'sync')
+            site.start_all()
+            self.sites[name] = site
+
+    def stop(self):
+        for site in self.sites.values():
+            site.stop_all()
+        self.keystone.stop()
+        self.rabbit.stop()
+        self.postgres.stop()
+
+    # Clients
+
+    def cli(self, cloud, *args, check=True):
+        """Run the real ``openstack`` CLI; keep its output for scanning."""
+        env = dict(os.environ, OS_CLIENT_CONFIG_FILE=self.clouds_yaml)
+        for key in [k for k in env if k.startswith('OS_')
+                    and k != 'OS_CLIENT_CONFIG_FILE']:
+            env.pop(key)
+        command = [os.path.join(os.path.dirname(sys.executable),
+                                'openstack'), '--os-cloud', cloud,
+                   'protector'] + list(args)
+        result = subprocess.run(command, capture_output=True, text=True,
+                                env=env, timeout=120)
+        self.outputs.append(result.stdout + result.stderr)
+        if check and result.returncode != 0:
+            raise AssertionError('%s failed (%d): %s%s' % (
+                ' '.join(args), result.returncode, result.stdout,
+                result.stderr))
+        return result
+
+    def cli_json(self, cloud, *args):
+        return json.loads(self.cli(cloud, *(list(args) + ['-f', 'json']))
+                          .stdout)
+
+    def rest(self, method, site, path, user, project=None, **kwargs):
+        """Plain REST with a real token; keep the body for scanning."""
+        token = self.keystone.token(user, project)
+        headers = {'X-Auth-Token': token}
+        headers.update(kwargs.pop('headers', {}))
+        response = requests.request(method, self.sites[site].url + path,
+                                    headers=headers, timeout=60, **kwargs)
+        self.outputs.append(response.text)
+        return response

@@ -1,0 +1,269 @@
+"""/v1/admin/sync/protection-groups: what the peer site's engine calls."""
+
+import copy
+
+from protector.common import crypto
+from protector.db import api as db
+from protector.tests.unit import base
+
+GROUP_ID = '3f0c6a7e-1d2b-4c5d-8e9f-0a1b2c3d4e5f'
+SYNC = '/v1/admin/sync/protection-groups/'
+MEMBER_A = base.member_of(base.PROJECT_A)
+
+
+def document(version=1, **group_fields):
+    """A group created on site-b, sent in this site's project."""
+    group = {
+        'name': 'erp', 'description': 'ERP on site-b',
+        'replication_type': 'sync', 'volume_type': 'replicated-b',
+        'secondary_volume_type': 'replicated', 'status': 'active',
+        'failover_count': 1, 'consistency_groups': {'site-b': 'cg-1'},
+        'mappings': {'failover': {'network': {'net-b': 'net-a'}}},
+        'subnets': {}, 'last_failover_at': '2026-11-01T10:00:00',
+        'last_replication_at': None, 'project_id': base.PROJECT_A,
+        'primary_site': 'site-b', 'secondary_site': 'site-a',
+        'current_primary_site': 'site-b',
+    }
+    group.update(group_fields)
+    return {
+        'format': 1, 'id': GROUP_ID, 'version': version, 'group': group,
+        'members': [{
+            'id': '9b1e2c3d-0000-4000-8000-000000000001',
+            'server_id': 'c7d9a1f0-0000-4000-8000-000000000002',
+            'server_name': 'erp-app', 'status': 'protected',
+            'spec': base.server('c7d9a1f0-0000-4000-8000-000000000002',
+                                'erp-app'),
+            'rank': 2, 'boot_condition': {'type': 'active'},
+            'overrides': {'flavor': 'm1.large'}}],
+        'policy': {
+            'primary_fa_url': 'https://fa-b.test',
+            'primary_fa_token': base.PRIMARY_TOKEN,
+            'secondary_fa_url': 'https://fa-a.test',
+            'secondary_fa_token': base.SECONDARY_TOKEN,
+            'rpo_minutes': 5, 'replication_interval': 300,
+            'snapshot_retention': 24},
+    }
+
+
+class TestReceive(base.ScenarioTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.register_sites()
+        self.map_project()
+
+    def _put(self, doc, force=None, headers=None):
+        metadata = {'version': doc['version'], 'document': doc}
+        if force is not None:
+            metadata['force'] = force
+        return self.request('PUT', SYNC + doc['id'],
+                            {'metadata': metadata}, headers)
+
+    def test_new_group_is_stored_with_its_sites_resolved(self):
+        response = self._put(document())
+
+        self.assertEqual(200, response.status_int, response.text)
+        self.assertEqual({'metadata': {'id': GROUP_ID, 'version': 1}},
+                         response.json_body)
+        group = self.show_group(GROUP_ID)
+        self.assertEqual('erp', group['name'])
+        self.assertEqual(base.PROJECT_A, group['project_id'])
+        self.assertEqual('site-b', group['primary_site'])
+        self.assertEqual('site-a', group['secondary_site'])
+        self.assertEqual('site-b', group['current_primary_site'])
+        self.assertEqual('sync', group['replication_type'])
+        self.assertEqual(1, group['failover_count'])
+        self.assertEqual('2026-11-01T10:00:00Z', group['last_failover_at'])
+        self.assertEqual({'site-b': 'cg-1'}, group['consistency_groups'])
+        self.assertEqual(1, group['metadata_version'])
+        self.assertEqual('IN SYNC', group['sync_status'])
+        self.assertEqual(1, group['member_count'])
+
+    def test_members_policy_and_mappings_are_stored(self):
+        self._put(document())
+
+        member = self.ok('GET', self.group_path(GROUP_ID,
+                                                '/members/erp-app'),
+                         headers=MEMBER_A)['member']
+        self.assertEqual(2, member['rank'])
+        self.assertEqual({'type': 'active'}, member['boot_condition'])
+        self.assertEqual({'flavor': 'm1.large'}, member['overrides'])
+        policy = self.ok('GET', self.group_path(GROUP_ID, '/policy'),
+                         headers=MEMBER_A)['policy']
+        self.assertTrue(policy['primary_fa_token_set'])
+        self.assertEqual(5, policy['rpo_minutes'])
+        self.assertEqual({'network': {'net-b': 'net-a'}}, self.ok(
+            'GET', self.group_path(GROUP_ID, '/mappings'),
+            headers=MEMBER_A)['mappings']['failover'])
+
+    def test_tokens_are_encrypted_again(self):
+        self._put(document())
+
+        stored = db.policy_get(self.context, GROUP_ID)
+        self.assertNotIn(base.PRIMARY_TOKEN,
+                         stored.primary_fa_token_encrypted)
+        self.assertEqual(base.PRIMARY_TOKEN,
+                         crypto.decrypt(stored.primary_fa_token_encrypted))
+        self.assertEqual(base.SECONDARY_TOKEN, crypto.decrypt(
+            stored.secondary_fa_token_encrypted))
+
+    def test_show_reports_the_stored_version(self):
+        self._put(document(version=4))
+
+        self.assertEqual({'metadata': {'id': GROUP_ID, 'version': 4}},
+                         self.ok('GET', SYNC + GROUP_ID))
+
+    def test_show_unknown_is_404(self):
+        self.assertError(self.request('GET', SYNC + GROUP_ID), 404,
+                         GROUP_ID)
+
+    def test_newer_version_replaces_the_copy(self):
+        self._put(document())
+        newer = document(version=2, name='erp-renamed')
+        newer['members'] = []
+        newer['policy'] = None
+
+        response = self._put(newer)
+
+        self.assertEqual(200, response.status_int, response.text)
+        group = self.show_group(GROUP_ID)
+        self.assertEqual('erp-renamed', group['name'])
+        self.assertEqual(2, group['metadata_version'])
+        self.assertEqual(0, group['member_count'])
+        self.assertError(self.request('GET', self.group_path(
+            GROUP_ID, '/policy'), headers=MEMBER_A), 404)
+
+    def test_same_or_older_version_is_refused(self):
+        self._put(document(version=3))
+
+        for version in (3, 2):
+            response = self._put(document(version=version, name='stale'))
+
+            self.assertError(response, 409, 'Protection group %s is at '
+                                            'version 3 on this site; '
+                                            'version %d is not newer'
+                             % (GROUP_ID, version))
+        self.assertEqual('erp', self.show_group(GROUP_ID)['name'])
+
+    def test_force_takes_an_older_version(self):
+        self._put(document(version=3))
+
+        response = self._put(document(version=2, name='restored'),
+                             force=True)
+
+        self.assertEqual(200, response.status_int, response.text)
+        group = self.show_group(GROUP_ID)
+        self.assertEqual('restored', group['name'])
+        self.assertEqual(2, group['metadata_version'])
+
+    def test_unregistered_site_is_refused(self):
+        response = self._put(document(secondary_site='site-c'))
+
+        self.assertError(response, 409, "Site 'site-c' is not registered "
+                                        "on this site",
+                         "'openstack protector site create site-c ...'")
+        self.assertError(self.request('GET', SYNC + GROUP_ID), 404)
+
+    def test_other_document_format_is_refused(self):
+        doc = document()
+        doc['format'] = 2
+
+        response = self._put(doc)
+
+        self.assertError(response, 400, 'Metadata document format 2 is not '
+                                        'supported')
+
+    def test_id_and_version_must_match(self):
+        doc = document()
+        response = self.request('PUT', SYNC + 'another-id', {'metadata': {
+            'version': 1, 'document': doc}})
+        self.assertError(response, 400, 'must match')
+
+        response = self.request('PUT', SYNC + GROUP_ID, {'metadata': {
+            'version': 2, 'document': doc}})
+        self.assertError(response, 400, 'must match')
+
+    def test_bad_bodies_name_the_field(self):
+        doc = document()
+        del doc['members']
+        for body, fragment in (
+                ({'metadata': {'version': 1, 'document': doc}},
+                 "Invalid field 'metadata.document.members'"),
+                ({'metadata': {'version': '1', 'document': document()}},
+                 "Invalid field 'metadata.version'"),
+                ({'metadata': {'version': 1, 'document': document(),
+                               'force': 'yes'}},
+                 "Invalid field 'metadata.force'"),
+                ({'metadata': {'document': document()}},
+                 "Invalid field 'metadata.version'")):
+            response = self.request('PUT', SYNC + GROUP_ID, body)
+
+            self.assertError(response, 400, fragment)
+        self.assertError(self.request('GET', SYNC + GROUP_ID), 404)
+
+    def test_delete(self):
+        self._put(document())
+
+        response = self.request('DELETE', SYNC + GROUP_ID + '?version=1')
+
+        self.assertEqual(204, response.status_int, response.text)
+        self.assertError(self.request('GET', SYNC + GROUP_ID), 404)
+        self.assertError(self.request('GET', self.group_path(GROUP_ID),
+                                      headers=MEMBER_A), 404)
+
+    def test_delete_unknown_is_404(self):
+        self.assertError(self.request('DELETE', SYNC + GROUP_ID), 404)
+
+    def test_admin_only(self):
+        self._put(document())
+        member = base.member_of(base.PROJECT_A)
+
+        for method, body in (('GET', None), ('DELETE', None),
+                             ('PUT', {'metadata': {
+                                 'version': 9,
+                                 'document': document(version=9)}})):
+            response = self.request(method, SYNC + GROUP_ID, body, member)
+
+            self.assertError(response, 403, 'protector:sync:push')
+        self.assertEqual(1, self.show_group(GROUP_ID)['metadata_version'])
+
+    def test_no_answer_carries_a_token(self):
+        responses = [self._put(document()),
+                     self.request('GET', SYNC + GROUP_ID),
+                     self.request('GET', SYNC + GROUP_ID + '?document=true'),
+                     self._put(document(version=2))]
+
+        for response in responses:
+            self.assertNotIn(base.PRIMARY_TOKEN, response.text)
+            self.assertNotIn(base.SECONDARY_TOKEN, response.text)
+
+
+class TestPushBack(base.ScenarioTestCase):
+    """The peer asks for our copy: our engine pushes it, forced."""
+
+    def setUp(self):
+        super().setUp()
+        self.group = self.deployment()
+
+    def test_our_copy_is_forced_onto_the_peer(self):
+        self.peer.documents[self.group['id']]['version'] = 7
+
+        response = self.request('POST', SYNC + self.group['id'] +
+                                '/push-back')
+
+        self.assertEqual(200, response.status_int, response.text)
+        self.assertEqual('IN SYNC', response.json_body['sync_status'][
+            'status'])
+        self.assertEqual(1, self.peer.version(self.group['id']))
+        self.assertEqual((self.group['id'], 1, True), self.peer.pushes[-1])
+
+    def test_unknown_group_is_404(self):
+        response = self.request('POST', SYNC + GROUP_ID + '/push-back')
+
+        self.assertError(response, 404, GROUP_ID)
+
+    def test_admin_only(self):
+        response = self.request('POST', SYNC + self.group['id'] +
+                                '/push-back', headers=MEMBER_A)
+
+        self.assertError(response, 403, 'protector:sync:push')
