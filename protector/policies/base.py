@@ -20,5 +20,12 @@ rules = [
 ]
 
 
+def rule(name, check_str, method, path, description):
+    """A documented rule for one API operation."""
+    return policy.DocumentedRuleDefault(
+        name=name, check_str=check_str, description=description,
+        operations=[{'method': method, 'path': path}])
+
+
 def list_rules():
     return rules

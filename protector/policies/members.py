@@ -1,15 +1,11 @@
-from oslo_policy import policy
-
 from protector.policies import base
 
 PATH = '/v1/{project_id}/protection-groups/{pg}/members'
 
 
 def _rule(name, check_str, method, path, description):
-    return policy.DocumentedRuleDefault(
-        name='protector:members:%s' % name, check_str=check_str,
-        description=description,
-        operations=[{'method': method, 'path': path}])
+    return base.rule('protector:members:' + name, check_str, method, path,
+                     description)
 
 
 rules = [

@@ -6,10 +6,8 @@ PATH = '/v1/{project_id}/protection-groups'
 
 
 def _rule(name, check_str, method, path, description):
-    return policy.DocumentedRuleDefault(
-        name='protector:protection_groups:%s' % name, check_str=check_str,
-        description=description,
-        operations=[{'method': method, 'path': path}])
+    return base.rule('protector:protection_groups:' + name, check_str, method,
+                     path, description)
 
 
 rules = [

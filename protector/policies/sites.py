@@ -1,15 +1,11 @@
-from oslo_policy import policy
-
 from protector.policies import base
 
 PATH = '/v1/admin/sites'
 
 
 def _rule(name, method, path, description):
-    return policy.DocumentedRuleDefault(
-        name='protector:sites:%s' % name, check_str=base.ADMIN,
-        description=description,
-        operations=[{'method': method, 'path': path}])
+    return base.rule('protector:sites:' + name, base.ADMIN, method, path,
+                     description)
 
 
 rules = [

@@ -1,15 +1,11 @@
-from oslo_policy import policy
-
 from protector.policies import base
 
 PATH = '/v1/admin/tenant-mappings'
 
 
 def _rule(name, method, path, description):
-    return policy.DocumentedRuleDefault(
-        name='protector:tenant_mappings:%s' % name, check_str=base.ADMIN,
-        description=description,
-        operations=[{'method': method, 'path': path}])
+    return base.rule('protector:tenant_mappings:' + name, base.ADMIN, method,
+                     path, description)
 
 
 rules = [
