@@ -68,7 +68,6 @@ openstackdocs_repo_name = 'openstack/protector'
 openstackdocs_bug_project = 'protector'
 openstackdocs_bug_tag = 'doc'
 openstackdocs_auto_name = False
-openstackdocs_projects = ['keystone', 'oslo.messaging', 'devstack']
 
 # -- HTML output -----------------------------------------------------------
 

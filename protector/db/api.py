@@ -347,16 +347,19 @@ def group_replace(context, group_values, members, policy_values):
         group = models.ProtectionGroup(id=group_id)
         session.add(group)
     group.update(group_values)
-    session.query(models.Member).filter_by(
-        protection_group_id=group_id).delete()
-    for values in members:
-        session.add(models.Member(protection_group_id=group_id, **values))
-    session.query(models.ReplicationPolicy).filter_by(
-        protection_group_id=group_id).delete()
-    if policy_values:
-        session.add(models.ReplicationPolicy(protection_group_id=group_id,
-                                             **policy_values))
     try:
+        # The deletes below autoflush the group: a name clash is raised
+        # by the first of them, so all of it is inside this try.
+        session.query(models.Member).filter_by(
+            protection_group_id=group_id).delete()
+        for values in members:
+            session.add(models.Member(protection_group_id=group_id,
+                                      **values))
+        session.query(models.ReplicationPolicy).filter_by(
+            protection_group_id=group_id).delete()
+        if policy_values:
+            session.add(models.ReplicationPolicy(
+                protection_group_id=group_id, **policy_values))
         session.flush()
     except db_exc.DBDuplicateEntry:
         raise exception.Conflict(

@@ -59,6 +59,8 @@ def local_site(context):
 def ensure_can_change(context, group):
     """Refuse a change that would let the two copies of ``group`` diverge."""
     peer = peer_site(context)
+    # A change that could not be sent must not be made.
+    metadata_document.peer_project(context, group, peer)
     remote = peer_api.PeerClient(peer).get_version(group.id, group.name)
     db.group_record_sync(context, group.id, remote)
     if remote != group.metadata_version:

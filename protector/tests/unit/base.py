@@ -261,11 +261,11 @@ class ScenarioTestCase(APITestCase):
 
     def map_project(self, project=PROJECT_A, remote=PROJECT_A_ON_B):
         self.peer.local_projects[remote] = project
-        return self.ok('POST', '/v1/admin/tenant-mappings', {
-            'tenant_mapping': {'local_project_id': project,
-                               'remote_site': 'site-b',
-                               'remote_project_id': remote}},
-            status=201)['tenant_mapping']
+        body = {'tenant_mapping': {'local_project_id': project,
+                                   'remote_site': 'site-b',
+                                   'remote_project_id': remote}}
+        return self.ok('POST', '/v1/admin/tenant-mappings', body,
+                       status=201)['tenant_mapping']
 
     def groups_path(self, project=PROJECT_A):
         return '/v1/%s/protection-groups' % project
@@ -290,13 +290,13 @@ class ScenarioTestCase(APITestCase):
                        member_of(project), status=201)['member']
 
     def set_policy(self, group, project=PROJECT_A):
-        return self.ok('POST', self.group_path(group, '/policy', project), {
-            'policy': {'primary_fa_url': 'https://fa-a.test',
-                       'primary_fa_token': PRIMARY_TOKEN,
-                       'secondary_fa_url': 'https://fa-b.test',
-                       'secondary_fa_token': SECONDARY_TOKEN,
-                       'rpo_minutes': 15}},
-            member_of(project), status=201)['policy']
+        body = {'policy': {'primary_fa_url': 'https://fa-a.test',
+                           'primary_fa_token': PRIMARY_TOKEN,
+                           'secondary_fa_url': 'https://fa-b.test',
+                           'secondary_fa_token': SECONDARY_TOKEN,
+                           'rpo_minutes': 15}}
+        return self.ok('POST', self.group_path(group, '/policy', project),
+                       body, member_of(project), status=201)['policy']
 
     def show_group(self, group, project=PROJECT_A):
         return self.ok('GET', self.group_path(group, project=project),

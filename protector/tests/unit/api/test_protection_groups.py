@@ -216,10 +216,10 @@ class TestReadChangeDelete(base.ScenarioTestCase):
                                         'found')
 
     def test_update_name_and_description(self):
-        group = self.ok('PUT', self.group_path('web-tier'), {
-            'protection_group': {'name': 'frontend',
-                                 'description': 'renamed'}},
-            MEMBER_A)['protection_group']
+        body = {'protection_group': {'name': 'frontend',
+                                     'description': 'renamed'}}
+        group = self.ok('PUT', self.group_path('web-tier'), body,
+                        MEMBER_A)['protection_group']
 
         self.assertEqual('frontend', group['name'])
         self.assertEqual('renamed', group['description'])

@@ -1,7 +1,5 @@
 """/v1/admin/sync/protection-groups: what the peer site's engine calls."""
 
-import copy
-
 from protector.common import crypto
 from protector.db import api as db
 from protector.tests.unit import base
@@ -267,3 +265,17 @@ class TestPushBack(base.ScenarioTestCase):
                                 '/push-back', headers=MEMBER_A)
 
         self.assertError(response, 403, 'protector:sync:push')
+
+
+class TestNameClash(base.ScenarioTestCase):
+
+    def test_group_named_like_a_local_group_is_refused(self):
+        self.deployment()
+
+        response = self.request('PUT', SYNC + GROUP_ID, {'metadata': {
+            'version': 1, 'document': document(name='web-tier')}})
+
+        self.assertError(response, 409, "Another protection group named "
+                                        "'web-tier' exists in project "
+                                        "project-a on this site")
+        self.assertError(self.request('GET', SYNC + GROUP_ID), 404)
