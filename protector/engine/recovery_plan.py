@@ -155,19 +155,36 @@ def _check_port(where, port, subnets, known_subnets):
     return problems
 
 
+def _has_problem(problems, path):
+    return any(p.startswith(path + ':') or p.startswith(path + '.')
+               for p in problems)
+
+
 def validate(plan, members, group_name):
-    """Return (entries by member id, subnets) or raise PlanInvalid."""
+    """Return (entries by member id, subnets) or raise PlanInvalid.
+
+    Parts with a shape problem are not checked further, but every other
+    part is, so one answer lists every problem of the plan.
+    """
     problems = _schema_problems(plan)
-    if problems:
+    if not isinstance(plan, dict) or not isinstance(plan.get('devices'),
+                                                    dict):
         raise exception.PlanInvalid(count=len(problems), problems=problems)
-    subnets = plan.get('subnets', {})
+    subnets = plan.get('subnets')
+    subnets = {key: subnet for key, subnet in (
+        subnets.items() if isinstance(subnets, dict) else [])
+        if not _has_problem(problems, 'subnets.%s' % key)}
     problems.extend(_check_subnets(subnets))
     known_subnets = _member_subnets(members)
     by_name = {m.server_name: m for m in members}
     by_id = {m.server_id: m for m in members}
     entries = {}
     for name, device in sorted(plan['devices'].items()):
-        member = by_id.get(device.get('id')) or by_name.get(name)
+        if not isinstance(device, dict):
+            continue
+        server_id = device.get('id')
+        member = (by_id.get(server_id) if isinstance(server_id, str)
+                  else None) or by_name.get(name)
         if member is None:
             problems.append('devices.%s: no member of protection group %r '
                             'is named %r or has server id %r'
@@ -176,6 +193,9 @@ def validate(plan, members, group_name):
         if member.id in entries:
             problems.append('devices.%s: server %s is already planned under '
                             'another name' % (name, member.server_id))
+            continue
+        if _has_problem(problems, 'devices.%s' % name):
+            entries[member.id] = None
             continue
         for index, port in enumerate(device.get('ports', [])):
             problems.extend(_check_port('devices.%s.ports.%d' % (name, index),

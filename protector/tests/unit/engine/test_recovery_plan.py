@@ -103,6 +103,18 @@ class TestValidate(testtools.TestCase):
             "subnets.spare.cidr: '192.168.15/24' is not a CIDR such as "
             "192.168.15.0/24"], sorted(problems))
 
+    def test_shape_and_meaning_problems_are_reported_together(self):
+        plan = copy.deepcopy(SEED_PLAN)
+        plan['devices']['IIS-Demo']['rank'] = 'first'
+        plan['devices']['rhel7.2']['ports'][0]['ip'] = '10.9.9.9'
+
+        problems = self._problems(plan)
+
+        self.assertEqual([
+            "devices.IIS-Demo.rank: 'first' is not of type 'integer'",
+            'devices.rhel7.2.ports.0.ip: 10.9.9.9 is outside subnet '
+            'main_subnet (192.168.15.0/24)'], sorted(problems))
+
     def test_missing_member_is_reported_with_other_problems(self):
         plan = copy.deepcopy(SEED_PLAN)
         del plan['devices']['rhel7.2']
