@@ -426,6 +426,86 @@ class Postgres(object):
 
 
 # ---------------------------------------------------------------------------
+# MariaDB
+# ---------------------------------------------------------------------------
+
+class MariaDB(object):
+    """A private MariaDB server on 127.0.0.1:port (Debian mariadb-server).
+
+    State lives in ``<base_dir>/mariadb``.  As root the server runs as OS
+    user ``mysql``; root connects over the unix socket without a password.
+    """
+
+    def __init__(self, base_dir, port, os_user='mysql'):
+        self.port = int(port)
+        self.dir = os.path.join(os.path.abspath(base_dir), 'mariadb')
+        self.data_dir = os.path.join(self.dir, 'data')
+        self.socket = os.path.join(self.dir, 'mariadb.sock')
+        self.log_path = os.path.join(self.dir, 'mariadb.log')
+        self._os_user = os_user
+        self._proc = None
+
+    @property
+    def running(self):
+        return self._proc is not None and self._proc.poll() is None
+
+    def _client(self, statement, timeout=30):
+        _run(['mariadb', '--no-defaults', '-S', self.socket, '-u', 'root',
+              '-e', statement], 'MariaDB client', self.log_path, timeout)
+
+    def _ready(self):
+        self._client('SELECT 1')
+        return True
+
+    def start(self, timeout=60):
+        if self.running:
+            return
+        _require('/usr/sbin/mariadbd', 'MariaDB',
+                 'install the Debian package mariadb-server')
+        _check_ports_free('MariaDB', [self.port])
+        pw = pwd.getpwnam(self._os_user)
+        os.makedirs(self.dir, exist_ok=True)
+        _make_traversable(os.path.dirname(self.dir))
+        os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+        with open(self.log_path, 'a'):
+            pass
+        os.chown(self.log_path, pw.pw_uid, pw.pw_gid)
+        if not os.path.isdir(os.path.join(self.data_dir, 'mysql')):
+            _run(['mariadb-install-db', '--no-defaults',
+                  '--datadir=' + self.data_dir, '--user=' + self._os_user,
+                  '--auth-root-authentication-method=socket',
+                  '--skip-test-db'], 'MariaDB install-db', self.log_path,
+                 timeout)
+        self._proc = _spawn(
+            ['/usr/sbin/mariadbd', '--no-defaults',
+             '--datadir=' + self.data_dir, '--socket=' + self.socket,
+             '--port=%d' % self.port, '--bind-address=' + LOOPBACK,
+             '--user=' + self._os_user, '--skip-log-bin',
+             '--innodb-flush-log-at-trx-commit=0',
+             '--log-error=' + self.log_path], self.log_path, cwd=self.dir)
+        try:
+            _wait_for(self._ready, timeout, 'MariaDB', [self.log_path],
+                      proc=self._proc)
+        except Exception:
+            self.stop()
+            raise
+
+    def create_database(self, name, user, password):
+        """Returns ``mysql+pymysql://user:password@127.0.0.1:port/name``."""
+        self._client(
+            "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4; "
+            "CREATE USER IF NOT EXISTS '%s'@'127.0.0.1' IDENTIFIED BY "
+            "'%s'; GRANT ALL ON `%s`.* TO '%s'@'127.0.0.1';"
+            % (name, user, password, name, user))
+        return 'mysql+pymysql://%s:%s@%s:%d/%s?charset=utf8mb4' % (
+            user, password, LOOPBACK, self.port, name)
+
+    def stop(self, timeout=30):
+        _stop_process(self._proc, signal.SIGTERM, timeout, 'MariaDB')
+        self._proc = None
+
+
+# ---------------------------------------------------------------------------
 # RabbitMQ
 # ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from protector.db.migrations import heads
+from protector.tests.functional import infra
 
 
 def _run(command, conf_path):
@@ -39,6 +40,17 @@ def _migrate(base_dir, name, url):
 def test_sqlite_migrates_up(two_sites):
     path = os.path.join(two_sites.base_dir, 'migrate.db')
     _migrate(two_sites.base_dir, 'sqlite', 'sqlite:///' + path)
+
+
+def test_mariadb_migrates_up(two_sites):
+    mariadb = infra.MariaDB(two_sites.base_dir, 23306)
+    mariadb.start()
+    try:
+        url = mariadb.create_database('protector_migrate', 'migrate_test',
+                                      'migrate-pw')
+        _migrate(two_sites.base_dir, 'mariadb', url)
+    finally:
+        mariadb.stop()
 
 
 def test_postgresql_migrates_up(two_sites):
