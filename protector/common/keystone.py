@@ -1,16 +1,41 @@
-"""keystoneauth sessions built from site registrations."""
+"""keystoneauth sessions built from site registrations.
+
+Two kinds of session exist for a site:
+
+- ``site_session(site)``: the service user of the site registration, scoped
+  to its own project (``service``, where it holds ``admin``).  Used for what
+  only an administrator may do (volume types and their extra specs, group
+  types, Cinder manage and unmanage, role assignments) and for the peer's
+  protector-api.
+- ``project_session(site, project_id)``: the same service user, scoped to
+  exactly one tenant project, in which protector first makes sure the user
+  holds a role (``member`` by default).  Every read and change of a
+  tenant's servers, ports, volumes and groups goes through such a session,
+  so Nova, Neutron and Cinder themselves keep it inside that project.
+
+Why a service role and not Keystone trusts: see the module docstring of
+``protector.drivers.cloud.openstack``.
+"""
 
 import threading
 
+from keystoneauth1 import adapter as ks_adapter
+from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
 from oslo_config import cfg
+from oslo_log import log as logging
 
 from protector.common import crypto
+from protector.common import exception
 
 CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
 _lock = threading.Lock()
 _sessions = {}
+_project_sessions = {}
+
+DEFAULT_PROJECT_TIMEOUT = 60
 
 
 def site_session(site):
@@ -33,3 +58,86 @@ def site_session(site):
                                          timeout=CONF.engine.peer_timeout)
             _sessions[key] = session
     return session
+
+
+def _identity(site, session, interface):
+    return ks_adapter.Adapter(session, service_type='identity',
+                              interface=interface,
+                              region_name=getattr(site, 'region_name', None),
+                              version=(3, 0))
+
+
+def ensure_project_role(site, project_id, role_name='member',
+                        interface='public'):
+    """Give the service user of ``site`` role ``role_name`` in a project.
+
+    Nothing changes when the user holds the role already (an operator
+    may grant it beforehand where the service user may not grant roles).
+    Raises ``NotFound`` when the project or the role does not exist on the
+    site; keystoneauth errors otherwise.
+    """
+    admin = site_session(site)
+    identity = _identity(site, admin, interface)
+    user_id = admin.get_user_id()
+    try:
+        identity.get('/projects/%s' % project_id)
+    except ks_exc.NotFound:
+        raise exception.NotFound(
+            kind='Project', ident='%s on site %s (check the tenant mapping)'
+            % (project_id, site.name))
+    roles = identity.get('/roles', params={'name': role_name}).json()
+    roles = roles.get('roles', [])
+    if not roles:
+        raise exception.NotFound(
+            kind='Role', ident="'%s' on site %s (set [openstack_cloud] "
+            "project_role to a role that exists)" % (role_name, site.name))
+    grant = '/projects/%s/users/%s/roles/%s' % (project_id, user_id,
+                                                roles[0]['id'])
+    try:
+        identity.head(grant)
+        return
+    except ks_exc.NotFound:
+        pass
+    identity.put(grant)
+    LOG.info('Service user of site %(site)s holds role %(role)s in project '
+             '%(project)s', {'site': site.name, 'role': role_name,
+                             'project': project_id})
+
+
+def project_session(site, project_id, role_name='member',
+                    interface='public', timeout=DEFAULT_PROJECT_TIMEOUT):
+    """A cached session of the service user scoped to ``project_id``.
+
+    The first call for a project makes sure the service user holds
+    ``role_name`` there (``ensure_project_role``).  The session and its
+    token are valid for that one project only.
+    """
+    key = (site.id, site.updated_at, project_id)
+    with _lock:
+        session = _project_sessions.get(key)
+    if session is not None:
+        return session
+    # Keystone calls happen outside the lock: other projects need not wait.
+    ensure_project_role(site, project_id, role_name, interface)
+    auth = v3.Password(
+        auth_url=site.auth_url, username=site.username,
+        password=crypto.decrypt(site.password_encrypted),
+        user_domain_name=site.user_domain_name, project_id=project_id)
+    session = ks_session.Session(auth=auth, timeout=timeout)
+    with _lock:
+        return _project_sessions.setdefault(key, session)
+
+
+def forget_project_session(site, project_id):
+    """Drop the cached session (after Keystone refused its token)."""
+    with _lock:
+        for key in [k for k in _project_sessions
+                    if k[0] == site.id and k[2] == project_id]:
+            del _project_sessions[key]
+
+
+def reset():
+    """Forget every cached session (tests)."""
+    with _lock:
+        _sessions.clear()
+        _project_sessions.clear()

@@ -8,7 +8,7 @@ from protector.common import context as protector_context
 
 CONF = cfg.CONF
 # Only our own typed errors cross the RPC boundary as themselves.
-ALLOWED_EXMODS = ['protector.common.exception']
+ALLOWED_EXMODS = ['protector.common.exception', 'protector.drivers.errors']
 
 _TRANSPORT = None
 

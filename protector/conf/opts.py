@@ -7,8 +7,9 @@ from protector.conf import crypto
 from protector.conf import default
 from protector.conf import drivers
 from protector.conf import engine
+from protector.drivers.cloud.openstack import options as openstack_cloud
 
-_MODULES = (default, api, engine, crypto, drivers)
+_MODULES = (default, api, engine, crypto, drivers, openstack_cloud)
 
 
 def list_opts():

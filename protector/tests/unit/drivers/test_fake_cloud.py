@@ -1,0 +1,93 @@
+"""What the fake offers beyond the contract: inventories, injected faults."""
+
+import json
+import os
+
+import fixtures
+from oslo_config import fixture as config_fixture
+import testtools
+
+from protector.common import exception
+from protector import conf
+from protector.drivers.cloud import fake
+from protector.drivers import errors
+from protector.tests.unit.drivers import test_cloud_contract
+
+SITE = test_cloud_contract.Site()
+
+
+class TestFakeCloud(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.conf = self.useFixture(config_fixture.Config(conf.CONF))
+        fake.reset()
+        self.addCleanup(fake.reset)
+
+    def test_state_is_shared_by_every_driver_of_a_site(self):
+        network = fake.FakeCloudDriver(SITE, None).create_network('p',
+                                                                  'n')
+        self.assertEqual(network, fake.FakeCloudDriver(SITE, None)
+                         .get_network('p', network['id']))
+        fake.reset()
+        self.assertRaises(exception.NotFound,
+                          fake.FakeCloudDriver(SITE, None).get_network,
+                          'p', network['id'])
+
+    def test_inventory_servers_and_services(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'inventory.json')
+        server = {'id': 'srv-1', 'name': 'web', 'project_id': 'p',
+                  'flavor': 'm1.small', 'volumes': []}
+        with open(path, 'w') as inventory:
+            json.dump({'site-a': {'services': {'compute': True},
+                                  'volume_types': [],
+                                  'servers': [server]}}, inventory)
+        self.conf.config(inventory_file=path, group='fake_cloud')
+        driver = fake.FakeCloudDriver(SITE, None)
+        self.assertEqual({'id': 'srv-1', 'name': 'web',
+                          'flavor': 'm1.small', 'volumes': []},
+                         driver.get_server_spec('p', 'web'))
+        error = self.assertRaises(exception.NotFound,
+                                  driver.get_server_spec, 'other', 'web')
+        self.assertIn('web in project other on site site-a', error.msg)
+        self.assertEqual(['passed', 'failed', 'failed'],
+                         [c['result'] for c in driver.check_services()])
+        self.assertEqual([], driver.list_replicated_volume_types())
+
+    def test_injected_failure_is_raised_once(self):
+        driver = fake.FakeCloudDriver(SITE, None)
+        busy = errors.CloudBusy(site='site-a', resource='volume v',
+                                action='delete volume', detail='busy')
+        fake.cloud('site-a').fail('delete_volume', busy)
+        self.assertIs(busy, self.assertRaises(
+            errors.CloudBusy, driver.delete_volume, 'p', 'v'))
+        driver.delete_volume('p', 'v')
+
+    def test_boot_failure_reports_the_fault(self):
+        driver = fake.FakeCloudDriver(SITE, None)
+        volume = driver.create_volume('p', 1, volume_type='replicated',
+                                      image_id='cirros')
+        fake.cloud('site-a').fail('boot:web', 'No valid host was found.')
+        server = driver.create_server('p', {
+            'name': 'web', 'flavor': 'm1.tiny',
+            'volumes': [{'volume_id': driver.wait_for_volume(
+                'p', volume['id'], 'available')['id'], 'boot_index': 0}]})
+        error = self.assertRaises(errors.ResourceStateError,
+                                  driver.wait_for_server, 'p', server['id'],
+                                  'ACTIVE', 60)
+        self.assertIn('went to ERROR instead of ACTIVE: No valid host was '
+                      'found. (code 500)', error.msg)
+
+    def test_manage_wants_the_backend_key(self):
+        driver = fake.FakeCloudDriver(SITE, None)
+        fake.cloud('site-a').reference_key = 'name'
+        volume = driver.create_volume('p', 2, volume_type='replicated')
+        driver.unmanage_volume('p', volume['id'])
+        name = 'volume-%s' % volume['id']
+        self.assertRaises(errors.CloudBadRequest, driver.manage_volume, 'p',
+                          name, 'replicated')
+        self.conf.config(site_manage_reference_keys={'site-a': 'name'},
+                         group='openstack_cloud')
+        self.assertEqual(2, driver.manage_volume('p', name,
+                                                 'replicated')['size'])
