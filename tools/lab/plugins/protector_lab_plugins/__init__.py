@@ -1,0 +1,1 @@
+"""Plugins of the protector lab: test fixtures, never for production."""
