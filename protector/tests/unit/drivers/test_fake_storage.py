@@ -1,0 +1,92 @@
+"""What the fake storage driver offers tests beyond the contract."""
+
+import testtools
+
+from protector.drivers.storage import base
+from protector.drivers.storage import errors
+from protector.drivers.storage import fake
+
+A = base.ArrayRef('https://fa-a.test', 'any-token')
+B = base.ArrayRef('https://fa-b.test', 'other-token')
+
+
+class TestFakeStorage(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        fake.reset()
+        self.addCleanup(fake.reset)
+        self.driver = fake.FakeStorageDriver()
+
+    def protected(self):
+        fake.connect(A.url, B.url)
+        fake.create_volume(A.url, 'volume-1', b'data', 4096)
+        self.driver.ensure_replication_group(A, B, 'pg', ['volume-1'],
+                                             300, 2)
+
+    def test_test_domain_arrays_accept_any_token(self):
+        self.assertEqual(
+            {'check': 'array', 'result': 'passed',
+             'detail': 'fake array https://fa-b.test answers'},
+            self.driver.check_array(B.url, 'whatever'))
+        result = self.driver.check_array('https://fa.example.com', 't')
+        self.assertEqual('failed', result['result'])
+        self.assertIn('https://fa.example.com', result['detail'])
+
+    def test_test_domain_arrays_are_a_connected_lab(self):
+        described = self.driver.ensure_replication_group(
+            A, B, 'pg', ['volume-made-by-the-cloud'], 300, 2)
+        self.assertEqual(['volume-made-by-the-cloud'], described['volumes'])
+        point = self.driver.replicate_now(A, 'pg')
+        self.assertEqual({'volume-made-by-the-cloud'}, set(
+            self.driver.wait_for_recovery_point(B, point)['volumes']))
+        self.assertEqual({'passed'}, {c['result'] for c in
+                                      self.driver.check_replication(A, B)})
+
+    def test_busy_and_unavailable_are_retried_a_few_times(self):
+        self.protected()
+        fake.fail(A.url, count=3, kind='busy')
+        self.assertEqual('pg', self.driver.get_replication_group(
+            A, 'pg')['name'])
+        fake.fail(A.url, count=4)
+        self.assertRaises(errors.ArrayUnavailable,
+                          self.driver.get_replication_group, A, 'pg')
+        self.assertEqual('pg', self.driver.get_replication_group(
+            A, 'pg')['name'])
+
+    def test_an_array_off_the_network(self):
+        self.protected()
+        fake.set_reachable(A.url, False)
+        self.assertIn('did not answer', self.driver.check_array(
+            A.url, A.api_token)['detail'])
+        self.assertRaises(errors.ArrayUnavailable, self.driver.replicate_now,
+                          A, 'pg')
+        self.assertRaises(errors.ArrayUnavailable, self.driver.reverse,
+                          B, A, 'pg', [], 300, 2)
+        fake.set_reachable(A.url, True)
+        self.assertTrue(self.driver.reverse(B, A, 'pg', [], 300, 2)[
+            'stopped'])
+        self.assertFalse(self.driver.get_replication_group(
+            A, 'pg')['replication_enabled'])
+
+    def test_a_pod_with_an_array_off_the_network(self):
+        fake.connect(A.url, B.url, types=('sync-replication',))
+        fake.create_volume(A.url, 'volume-1', b'data', 4096)
+        self.driver.ensure_pod(A, B, 'pod', ['volume-1'])
+        fake.set_reachable(A.url, False)
+        status = self.driver.pod_status(B, 'pod')
+        self.assertFalse(status['healthy'])
+        self.assertEqual({'fa-a': 'offline', 'fa-b': 'online'},
+                         {a['name']: a['status'] for a in status['arrays']})
+        self.assertRaises(errors.ArrayConflict, self.driver.unstretch_pod,
+                          B, 'pod')
+        status = self.driver.unstretch_pod(B, 'pod', force=True)
+        self.assertEqual(['fa-b'], [a['name'] for a in status['arrays']])
+        self.assertEqual(b'data', fake.read_volume(B.url,
+                                                   'pod::volume-1')[:4])
+
+    def test_reset_forgets_the_arrays(self):
+        self.protected()
+        fake.reset()
+        self.assertRaises(errors.ArrayNotFound,
+                          self.driver.get_replication_group, A, 'pg')
