@@ -6,6 +6,7 @@ increments the version), push the new document to the peer.
 """
 
 from oslo_log import log as logging
+from oslo_utils import uuidutils
 import oslo_messaging as messaging
 
 from protector.common import exception
@@ -14,6 +15,7 @@ from protector.common import metadata_document
 from protector.db import api as db
 from protector.drivers import loader
 from protector.engine import peer as peer_api
+from protector.engine import protection
 from protector.engine import recovery_plan
 from protector.engine import site_validation
 from protector.engine import sync
@@ -48,7 +50,15 @@ class EngineManager(object):
         # Refuse early when the group could never be synced.
         metadata_document.peer_project(
             context, _ProjectOnly(values['project_id']), peer)
-        group = db.group_create(context, values)
+        values['id'] = uuidutils.generate_uuid()
+        values['consistency_groups'] = protection.create_volume_groups(
+            context, _NewGroup(values), [primary, secondary])
+        try:
+            group = db.group_create(context, values)
+        except Exception:
+            protection.delete_volume_groups(
+                context, _NewGroup(values), [primary, secondary])
+            raise
         LOG.info('Protection group %(id)s (%(name)s) created',
                  {'id': group.id, 'name': group.name})
         sync.push(context, group.id)
@@ -61,6 +71,11 @@ class EngineManager(object):
 
     def group_delete(self, context, group_id):
         with self._change(context, group_id) as group:
+            # Arrays and clouds first: deleting them again is harmless,
+            # so a failure here can simply be retried.
+            protection.delete_replication(context, group)
+            protection.delete_volume_groups(
+                context, group, [group.primary_site, group.secondary_site])
             peer = sync.peer_site(context)
             peer_api.PeerClient(peer).delete(group.id, group.name)
             db.group_delete(context, group_id)
@@ -82,9 +97,15 @@ class EngineManager(object):
             driver = loader.cloud_driver(site, keystone.site_session(site))
             spec = driver.get_server_spec(group.project_id, server)
             self._check_volumes(group, spec)
-            member = db.member_create(context, group_id, {
-                'server_id': spec['id'], 'server_name': spec['name'],
-                'status': 'protected', 'spec': spec})
+            protection.protect_volumes(context, group, spec)
+            try:
+                member = db.member_create(context, group_id, {
+                    'server_id': spec['id'], 'server_name': spec['name'],
+                    'status': 'protected', 'spec': spec})
+            except Exception:
+                protection.unprotect_volumes(
+                    context, group, protection.MemberSpec(spec))
+                raise
             LOG.info('Server %(server)s protected by group %(group)s',
                      {'server': spec['id'], 'group': group_id})
         return member.id
@@ -95,6 +116,13 @@ class EngineManager(object):
             raise exception.InvalidInput(
                 reason="Server %s has no volumes; only servers booted from "
                        "replicated volumes can be protected." % spec['name'])
+        if not any(v.get('boot_index') == 0 for v in spec['volumes']):
+            raise exception.InvalidInput(
+                reason="Server %s boots from an image, so its root disk is "
+                       "not on a replicated volume and cannot be recreated "
+                       "on the other site. Boot it from a volume of type "
+                       "'%s' and add it again." % (spec['name'],
+                                                   group.volume_type))
         for volume in spec['volumes']:
             if volume.get('volume_type') != group.volume_type:
                 raise exception.InvalidInput(
@@ -109,13 +137,28 @@ class EngineManager(object):
                               group.volume_type, volume['volume_id']))
 
     def member_remove(self, context, group_id, member_id):
-        with self._change(context, group_id):
+        with self._change(context, group_id) as group:
+            protection.unprotect_volumes(
+                context, group, db.member_get(context, group_id, member_id))
             db.member_delete(context, group_id, member_id)
 
     # Policy, mappings, plan
 
     def policy_set(self, context, group_id, values, create):
-        with self._change(context, group_id):
+        with self._change(context, group_id) as group:
+            merged = {}
+            if not create:
+                try:
+                    merged = protection.policy_values(
+                        db.policy_get(context, group_id))
+                except exception.NotFound:
+                    raise exception.NotFound(
+                        kind='Replication policy of protection group',
+                        ident=group.name)
+            merged.update(values)
+            protection.check_replication(group, merged)
+            protection.ensure_replication(
+                context, group, merged, db.member_list(context, group_id))
             db.policy_set(context, group_id, values, create)
 
     def mappings_set(self, context, group_id, mappings):
@@ -138,6 +181,14 @@ class EngineManager(object):
 class _ProjectOnly(object):
     def __init__(self, project_id):
         self.project_id = project_id
+
+
+class _NewGroup(object):
+    """The values of a group not yet stored, read like a stored one."""
+
+    def __init__(self, values):
+        self.__dict__.update(values)
+        self.consistency_groups = values.get('consistency_groups', {})
 
 
 class _GroupChange(object):

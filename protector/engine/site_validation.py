@@ -15,6 +15,7 @@ from protector.common import exception
 from protector.common import keystone
 from protector.db import api as db
 from protector.drivers import loader
+from protector.drivers.storage import base as storage_base
 from protector.engine import peer as peer_api
 
 LOG = logging.getLogger(__name__)
@@ -70,18 +71,21 @@ def _volume_types(driver):
 
 
 def _arrays(context, site):
-    urls = {}
+    """Check each array of this site that a policy names, with its peer."""
+    arrays = {}
     for group in db.group_list(context):
         try:
             policy = db.policy_get(context, group.id)
         except exception.NotFound:
             continue
+        primary = (policy.primary_fa_url, policy.primary_fa_token_encrypted)
+        secondary = (policy.secondary_fa_url,
+                     policy.secondary_fa_token_encrypted)
         if group.primary_site_id == site.id:
-            urls[policy.primary_fa_url] = policy.primary_fa_token_encrypted
+            arrays[primary] = secondary
         if group.secondary_site_id == site.id:
-            urls[policy.secondary_fa_url] = (
-                policy.secondary_fa_token_encrypted)
-    if not urls:
+            arrays[secondary] = primary
+    if not arrays:
         return [_check('array', 'skipped',
                        'no replication policy names an array of this site '
                        'yet; create one with protection-group '
@@ -90,8 +94,11 @@ def _arrays(context, site):
         driver = loader.storage_driver()
     except exception.ProtectorException as exc:
         return [_check('array', 'failed', str(exc))]
-    return [driver.check_array(url, crypto.decrypt(token))
-            for url, token in sorted(urls.items())]
+    return [driver.check_array(url, crypto.decrypt(token),
+                               peer=storage_base.ArrayRef(
+                                   peer_url, crypto.decrypt(peer_token)))
+            for (url, token), (peer_url, peer_token)
+            in sorted(arrays.items())]
 
 
 def validate(context, site):

@@ -169,6 +169,17 @@ class FakeCloudDriver(base.CloudDriver):
                 inventory = json.load(inventory_file)
         self.inventory = inventory.get(site.name, {})
         self.cloud = cloud(site.name)
+        with self.cloud.lock:
+            for vtype in self.inventory.get('volume_types', []):
+                if not any(t['name'] == vtype['name']
+                           for t in self.cloud.volume_types.values()):
+                    self.cloud.volume_types[vtype['id']] = {
+                        'id': vtype['id'], 'name': vtype['name'],
+                        'extra_specs': {
+                            'replication_enabled': '<is> True',
+                            'replication_type': '<in> %s'
+                            % vtype['replication_type'],
+                            'volume_backend_name': vtype.get('backend')}}
 
     # Errors as the real driver raises them
 
@@ -264,6 +275,7 @@ class FakeCloudDriver(base.CloudDriver):
                         and server in (spec['id'], spec['name'])):
                     spec = copy.deepcopy(spec)
                     spec.pop('project_id', None)
+                    self._adopt_inventory_volumes(project_id, spec)
                     return spec
             # The inventory's own error, as engine and API tests expect
             # until protector.drivers.errors crosses the RPC boundary.
@@ -271,6 +283,18 @@ class FakeCloudDriver(base.CloudDriver):
                 kind='Server', ident='%s in project %s on site %s'
                 % (server, project_id, self.site.name))
         return self._capture(found)
+
+    def _adopt_inventory_volumes(self, project_id, spec):
+        """Give an inventory server's volumes a life in the fake Cinder."""
+        for volume in spec.get('volumes', []):
+            self.cloud.volumes.setdefault(volume['volume_id'], {
+                'id': volume['volume_id'], 'name': volume.get('name'),
+                'status': 'in-use', 'size': volume.get('size', 1),
+                'volume_type': volume.get('volume_type'),
+                'bootable': volume.get('bootable', False),
+                'availability_zone': 'nova', 'group_id': None,
+                'attachments': [{'server_id': spec['id']}],
+                'project_id': project_id})
 
     def _capture(self, server):
         cloud = self.cloud

@@ -106,16 +106,16 @@ def test_non_replicated_volume_is_refused(two_sites):
 
 def test_policy_secrets_are_write_only(two_sites):
     two_sites.cli('member-a', 'protection-group', 'policy-create', GROUP,
-                  '--primary-fa-url', 'https://array-a.example',
+                  '--primary-fa-url', 'https://array-a.test',
                   '--primary-fa-token', 'TOKEN-A-never-shown',
-                  '--secondary-fa-url', 'https://array-b.example',
+                  '--secondary-fa-url', 'https://array-b.test',
                   '--secondary-fa-token', 'TOKEN-B-never-shown',
                   '--rpo-minutes', '15')
     for cloud in ('member-a', 'member-a-b'):
         policy = two_sites.cli('member-a', 'protection-group',
                                'policy-show', GROUP, '-f', 'json').stdout
         assert 'never-shown' not in policy
-        assert 'https://array-b.example' in policy
+        assert 'https://array-b.test' in policy
 
 
 def test_sync_status_in_sync_with_equal_versions(two_sites):
@@ -194,9 +194,9 @@ def _document(env, version, description):
                          id=m['server_id'], name=m['server_name']),
             'rank': m['rank'], 'boot_condition': m['boot_condition'],
             'overrides': m['overrides']} for m in members],
-        'policy': {'primary_fa_url': 'https://array-a.example',
+        'policy': {'primary_fa_url': 'https://array-a.test',
                    'primary_fa_token': 'TOKEN-A-never-shown',
-                   'secondary_fa_url': 'https://array-b.example',
+                   'secondary_fa_url': 'https://array-b.test',
                    'secondary_fa_token': 'TOKEN-B-never-shown',
                    'rpo_minutes': 15, 'replication_interval': 300,
                    'snapshot_retention': 24},

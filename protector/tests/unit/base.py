@@ -3,6 +3,7 @@
 import json
 import os
 import tempfile
+import uuid
 
 import fixtures
 from oslo_config import fixture as config_fixture
@@ -18,6 +19,8 @@ from protector import conf as protector_conf
 from protector.conf import opts
 from protector.db import api as db_api
 from protector.db import migration
+from protector.drivers.cloud import fake as fake_cloud
+from protector.drivers.storage import fake as fake_storage
 from protector.db import models
 from protector.engine import manager
 from protector import policy
@@ -85,6 +88,8 @@ class TestCase(testtools.TestCase):
         crypto.reset()
         self.addCleanup(crypto.reset)
         policy.reset()
+        fake_cloud.reset()
+        fake_storage.reset()
         _database()
         self.context = context.get_admin_context()
 
@@ -163,6 +168,11 @@ def site_body(name, password, **extra):
     return {'site': body}
 
 
+def volume_id(server_name):
+    """The id of a server's boot volume (a valid array volume name)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, server_name))
+
+
 def server(server_id, name, project_id=PROJECT_A, volume_type='replicated',
            ip='192.168.15.10', mac='fa:16:3e:00:00:01', volumes=True,
            external_ip=None):
@@ -187,7 +197,7 @@ def server(server_id, name, project_id=PROJECT_A, volume_type='replicated',
                            'ip_address': external_ip,
                            'cidr': '203.0.113.0/24'}]})
     if volumes:
-        spec['volumes'] = [{'volume_id': 'vol-%s' % name,
+        spec['volumes'] = [{'volume_id': volume_id(name),
                             'volume_type': volume_type, 'size': 10,
                             'boot_index': 0, 'device': '/dev/vda',
                             'bootable': True}]
@@ -211,7 +221,11 @@ def inventory():
                 server(EPHEMERAL_ID, 'ephemeral', volumes=False),
                 server(OTHER_PROJECT_ID, 'other', project_id=PROJECT_B),
             ]},
-        'site-b': {'services': services, 'volume_types': volume_types,
+        'site-b': {'services': services,
+                   'volume_types': volume_types + [{
+                       'id': 'vt-2', 'name': 'replicated-b',
+                       'replication_type': 'async',
+                       'backend': 'pure@fb1'}],
                    'servers': []},
     }
 

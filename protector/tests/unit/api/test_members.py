@@ -34,7 +34,7 @@ class TestAddMember(base.ScenarioTestCase):
             'fixed_ips'][0]['ip_address'])
         self.assertEqual('fa:16:3e:00:00:01',
                          member['ports'][0]['mac_address'])
-        self.assertEqual([{'volume_id': 'vol-IIS-Demo',
+        self.assertEqual([{'volume_id': base.volume_id('IIS-Demo'),
                            'volume_type': 'replicated', 'size': 10,
                            'boot_index': 0, 'device': '/dev/vda',
                            'bootable': True}], member['volumes'])
@@ -78,10 +78,11 @@ class TestAddMember(base.ScenarioTestCase):
 
         self.assertError(
             response, 400,
-            "Volume vol-plain of server plain uses volume type 'standard'",
+            "Volume %s of server plain uses volume type 'standard'"
+            % base.volume_id('plain'),
             "replicates volume type 'replicated'",
             'openstack volume set --type replicated --retype-policy '
-            'on-demand vol-plain')
+            'on-demand %s' % base.volume_id('plain'))
         group = self.show_group('web-tier')
         self.assertEqual(0, group['member_count'])
         self.assertEqual(1, group['metadata_version'])

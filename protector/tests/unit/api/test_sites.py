@@ -240,7 +240,10 @@ class TestVolumeTypes(base.ScenarioTestCase):
 
         self.assertEqual([{'id': 'vt-1', 'name': 'replicated',
                            'replication_type': 'async',
-                           'backend': 'pure@fa1'}], types)
+                           'backend': 'pure@fa1'},
+                          {'id': 'vt-2', 'name': 'replicated-b',
+                           'replication_type': 'async',
+                           'backend': 'pure@fb1'}], types)
 
     def test_keystone_unreachable_is_503(self):
         self.keystone.down.add('site-b')

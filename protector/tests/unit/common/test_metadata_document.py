@@ -48,7 +48,7 @@ class TestMetadataDocument(base.ScenarioTestCase):
                           'failback': {}}, group['mappings'])
         self.assertEqual({'IIS-Demo', 'rhel7.2'},
                          {m['server_name'] for m in document['members']})
-        self.assertEqual(['vol-IIS-Demo'], [
+        self.assertEqual([base.volume_id('IIS-Demo')], [
             v['volume_id'] for m in document['members']
             if m['server_name'] == 'IIS-Demo' for v in m['spec']['volumes']])
 

@@ -50,9 +50,12 @@ class TestSiteValidation(base.ScenarioTestCase):
         self.assertEqual('passed', validation['status'])
         self.assertEqual({name: 'passed' for name in CHECKS},
                          self.results(validation))
-        self.assertEqual('fake array https://fa-b.test answers',
+        self.assertEqual('fake array https://fa-b.test answers; array fa-b '
+                         'is connected to fa-a (replication, '
+                         'sync-replication)',
                          self.detail(validation, 'array'))
-        self.assertEqual('replication-enabled: replicated (async)',
+        self.assertEqual('replication-enabled: replicated (async), '
+                         'replicated-b (async)',
                          self.detail(validation, 'volume_types'))
         site = self.site_status()
         self.assertEqual('active', site['status'])
@@ -142,20 +145,21 @@ class TestSiteValidation(base.ScenarioTestCase):
                           "installed", self.detail(validation, name))
         self.assertEqual('passed', results['keystone'])
 
-    def test_array_that_does_not_answer(self):
+    def test_policy_with_an_array_that_does_not_answer_is_refused(self):
         self.map_project()
         self.create_group()
-        self.ok('POST', self.group_path('web-tier', '/policy'), {'policy': {
-            'primary_fa_url': 'https://fa-a.test',
-            'primary_fa_token': base.PRIMARY_TOKEN,
-            'secondary_fa_url': 'https://fa-b.example.com',
-            'secondary_fa_token': base.SECONDARY_TOKEN,
-            'rpo_minutes': 15}}, base.member_of(base.PROJECT_A), status=201)
+        response = self.request(
+            'POST', self.group_path('web-tier', '/policy'), {'policy': {
+                'primary_fa_url': 'https://fa-a.test',
+                'primary_fa_token': base.PRIMARY_TOKEN,
+                'secondary_fa_url': 'https://fa-b.example.com',
+                'secondary_fa_token': base.SECONDARY_TOKEN,
+                'rpo_minutes': 15}}, base.member_of(base.PROJECT_A))
 
-        validation = self.validate()
-
-        self.assertEqual('failed', self.results(validation)['array'])
-        self.assertIn('https://fa-b.example.com',
-                      self.detail(validation, 'array'))
-        self.assertEqual('passed', self.results(self.validate('site-a'))[
-            'array'])
+        self.assertEqual(409, response.status_int)
+        message = response.json_body['error']['message']
+        self.assertIn("The arrays cannot replicate protection group "
+                      "'web-tier'", message)
+        self.assertIn('https://fa-b.example.com', message)
+        self.assertNotIn(base.SECONDARY_TOKEN, message)
+        self.assertEqual('skipped', self.results(self.validate())['array'])
