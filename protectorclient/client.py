@@ -15,11 +15,13 @@ from keystoneauth1 import exceptions as ks_exceptions
 
 from protectorclient import exceptions
 from protectorclient.v1 import mappings
+from protectorclient.v1 import consistency_groups
 from protectorclient.v1 import members
 from protectorclient.v1 import operations
 from protectorclient.v1 import plans
 from protectorclient.v1 import policies
 from protectorclient.v1 import protection_groups
+from protectorclient.v1 import recovery_points
 from protectorclient.v1 import sites
 from protectorclient.v1 import tenant_mappings
 
@@ -75,6 +77,9 @@ class Client:
         self.mappings = mappings.MappingManager(self)
         self.plans = plans.PlanManager(self)
         self.operations = operations.OperationManager(self)
+        self.recovery_points = recovery_points.RecoveryPointManager(self)
+        self.consistency_groups = (
+            consistency_groups.ConsistencyGroupManager(self))
 
     @property
     def root_url(self):
@@ -117,13 +122,28 @@ class Client:
     def tenant_path(self, *parts):
         return '/v1/' + self._join(self.project_id, *parts)
 
-    def request(self, method, path, body=None, params=None):
+    def _version_for(self, min_version):
+        """The client's API version, raised to ``min_version`` if lower."""
+        if min_version is None:
+            return self.api_version
+
+        def key(version):
+            return tuple(int(part) for part in version.split('.'))
+        return max(self.api_version, normalize_api_version(min_version),
+                   key=key)
+
+    def request(self, method, path, body=None, params=None,
+                min_version=None):
         """Send one request; return the decoded JSON body or None.
+
+        ``min_version``: the API version the call needs (DR operations
+        need 1.1); the header asks for it when the client's is lower.
 
         :raises protectorclient.exceptions.HttpError: on a status >= 400.
         """
         headers = {
-            API_VERSION_HEADER: 'protector %s' % self.api_version,
+            API_VERSION_HEADER: 'protector %s' % self._version_for(
+                min_version),
             'Accept': 'application/json',
         }
         kwargs = {'headers': headers, 'raise_exc': False}
@@ -143,11 +163,13 @@ class Client:
                 'protector-api answered %s %s with a body that is not '
                 'JSON.' % (method, path))
 
-    def get(self, path, params=None):
-        return self.request('GET', path, params=params)
+    def get(self, path, params=None, min_version=None):
+        return self.request('GET', path, params=params,
+                            min_version=min_version)
 
-    def post(self, path, body=None):
-        return self.request('POST', path, body=body)
+    def post(self, path, body=None, min_version=None):
+        return self.request('POST', path, body=body,
+                            min_version=min_version)
 
     def put(self, path, body=None):
         return self.request('PUT', path, body=body)

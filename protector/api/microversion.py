@@ -5,6 +5,11 @@ History (keep in step with doc/source/contributor/microversions.rst):
 * 1.0 - sites, tenant mappings, protection groups, members, replication
   policies, resource mappings, recovery plans, operations (read), metadata
   sync.
+* 1.1 - DR operations: ``POST .../protection-groups/{pg}/action``
+  (failover, failback, test_failover, test_cleanup, sync),
+  ``POST .../operations/{id}/cancel`` and ``.../cleanup``,
+  ``GET .../protection-groups/{pg}/recovery-points`` and
+  ``.../consistency-group``.  Below 1.1 these paths answer 404.
 """
 
 import re
@@ -14,7 +19,7 @@ from protector.common import exception
 SERVICE_TYPE = 'protector'
 HEADER = 'OpenStack-API-Version'
 MIN_VERSION = (1, 0)
-MAX_VERSION = (1, 0)
+MAX_VERSION = (1, 1)
 
 _VERSION_RE = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 
@@ -50,3 +55,11 @@ def from_headers(headers):
                                             as_string(MIN_VERSION),
                                             as_string(MAX_VERSION)))
     return version
+
+
+def require(req, version):
+    """Answer 404, as for an unknown path, below ``version``."""
+    if req.environ.get('protector.api_version', MIN_VERSION) < version:
+        raise exception.NotFound(
+            kind='Resource', ident='%s (it needs "%s: %s %s" or newer)' % (
+                req.path, HEADER, SERVICE_TYPE, as_string(version)))

@@ -3,6 +3,7 @@
 import routes
 import webob.dec
 
+from protector.api.handlers import actions
 from protector.api.handlers import members
 from protector.api.handlers import operations
 from protector.api.handlers import plans
@@ -48,6 +49,14 @@ ROUTES = {
     _PG + '/plan': {'GET': plans.show, 'PUT': plans.update},
     '/v1/{project_id}/operations': {'GET': operations.index},
     '/v1/{project_id}/operations/{operation_id}': {'GET': operations.show},
+    # Microversion 1.1: DR operations.
+    _PG + '/action': {'POST': actions.action},
+    _PG + '/recovery-points': {'GET': actions.recovery_points},
+    _PG + '/consistency-group': {'GET': actions.consistency_group},
+    '/v1/{project_id}/operations/{operation_id}/cancel': {
+        'POST': operations.cancel},
+    '/v1/{project_id}/operations/{operation_id}/cleanup': {
+        'POST': operations.cleanup},
 }
 
 # Paths answered without a token.

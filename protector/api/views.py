@@ -103,13 +103,25 @@ def mappings(row):
             for direction in ('failover', 'failback')}
 
 
+# What an operation shows of each member's result (the engine keeps more).
+OPERATION_MEMBER_FIELDS = ('member_id', 'server_name', 'source_server_id',
+                           'target_server_id', 'status', 'reason',
+                           'seconds_to_active', 'target_volume_ids')
+
+
+def operation_member(result):
+    return {k: result.get(k) for k in OPERATION_MEMBER_FIELDS
+            if k in result or k != 'target_volume_ids'}
+
+
 def operation(row):
     return {
         'id': row.id, 'protection_group_id': row.protection_group_id,
         'operation_type': row.operation_type,
         'failover_type': row.failover_type, 'status': row.status,
         'progress': row.progress, 'steps_completed': row.steps_completed,
-        'steps_failed': row.steps_failed, 'members': row.members,
+        'steps_failed': row.steps_failed,
+        'members': [operation_member(m) for m in row.members or []],
         'source_site': row.source_site, 'target_site': row.target_site,
         'parameters': row.parameters,
         'recovery_point': row.recovery_point,

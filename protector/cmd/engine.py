@@ -10,6 +10,7 @@ from oslo_log import log as logging
 from protector.common import rpc
 from protector.common import service
 from protector.engine import manager
+from protector.engine.operations import manager as operations
 
 CONF = service.CONF
 LOG = logging.getLogger(__name__)
@@ -18,8 +19,9 @@ LOG = logging.getLogger(__name__)
 def main():
     service.prepare()
     service.log_options()
+    dr_operations = operations.OperationsManager()
     server = rpc.get_server(CONF.engine.topic, socket.gethostname(),
-                            [manager.EngineManager()])
+                            [manager.EngineManager(), dr_operations])
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *args: stop.set())
@@ -27,6 +29,10 @@ def main():
     LOG.info('protector-engine of site %(site)s listening on topic '
              '%(topic)s', {'site': CONF.site_name,
                            'topic': CONF.engine.topic})
+    # Operations this engine was running when it stopped go on now.
+    resumed = dr_operations.resume_running()
+    if resumed:
+        LOG.info('Resumed operations: %s', ', '.join(resumed))
     stop.wait()
     LOG.info('protector-engine stopping')
     server.stop()

@@ -7,10 +7,11 @@ from protector.conf import crypto
 from protector.conf import default
 from protector.conf import drivers
 from protector.conf import engine
+from protector.conf import operations
 from protector.drivers.cloud.openstack import options as openstack_cloud
 from protector.drivers.storage import pure_options
 
-_MODULES = (default, api, engine, crypto, drivers,
+_MODULES = (default, api, engine, operations, crypto, drivers,
             openstack_cloud, pure_options)
 
 

@@ -401,3 +401,90 @@ def operation_create(context, values):
     context.session.add(operation)
     context.session.flush()
     return operation
+
+
+# Operations: what the engine changes while it runs them
+
+RUNNING_STATUSES = ('running', 'cancelling')
+
+
+@main_context_manager.reader
+def operation_get_running(context, group_id):
+    """The operation running on a group (oldest first), or None."""
+    return context.session.query(models.Operation).filter(
+        models.Operation.protection_group_id == group_id,
+        models.Operation.status.in_(RUNNING_STATUSES)).order_by(
+            models.Operation.created_at).first()
+
+
+@main_context_manager.reader
+def operation_list_running(context):
+    """Every operation this site was running (to resume after a restart)."""
+    return context.session.query(models.Operation).filter(
+        models.Operation.status.in_(RUNNING_STATUSES)).order_by(
+            models.Operation.created_at).all()
+
+
+def _merge_member(entries, values):
+    merged = [dict(entry) for entry in entries or []]
+    for entry in merged:
+        if entry.get('member_id') == values['member_id']:
+            entry.update(values)
+            return merged
+    merged.append(dict(values))
+    return merged
+
+
+@main_context_manager.writer
+def operation_update(context, operation_id, values=None,
+                     completed_step=None, failed_step=None, member=None):
+    """Record progress of an operation; returns it.
+
+    ``values`` replace columns, except ``progress``, which never goes
+    down (a lower value is ignored).  ``completed_step`` (a name) is added
+    to ``steps_completed`` once and clears a failure of the same step
+    recorded earlier (a step that succeeded when run again);
+    ``failed_step`` (``{'step', 'reason'}``) replaces an earlier failure
+    of that step; ``member`` (with ``member_id``) is merged into that
+    member's result.  JSON columns are replaced, never changed in place,
+    so that SQLAlchemy writes them.
+    """
+    operation = context.session.query(models.Operation).filter_by(
+        id=operation_id).with_for_update().first()
+    if operation is None:
+        raise exception.NotFound(kind='Operation', ident=operation_id)
+    values = dict(values or {})
+    if 'progress' in values:
+        values['progress'] = max(operation.progress or 0,
+                                 int(values['progress']))
+    operation.update(values)
+    if completed_step:
+        steps = list(operation.steps_completed or [])
+        if completed_step not in steps:
+            operation.steps_completed = steps + [completed_step]
+        failed = [f for f in operation.steps_failed or []
+                  if f.get('step') != completed_step]
+        if len(failed) != len(operation.steps_failed or []):
+            operation.steps_failed = failed
+    if failed_step:
+        failed = [f for f in operation.steps_failed or []
+                  if f.get('step') != failed_step['step']]
+        operation.steps_failed = failed + [dict(failed_step)]
+    if member:
+        operation.members = _merge_member(operation.members, member)
+    context.session.flush()
+    return operation
+
+
+@main_context_manager.writer
+def member_update(context, member_id, values):
+    """Change a member as an operation found it; not a metadata change.
+
+    The operation bumps the group's version once when it is done.
+    """
+    member = context.session.query(models.Member).filter_by(
+        id=member_id).first()
+    if member is None:
+        raise exception.NotFound(kind='Member', ident=member_id)
+    member.update(values)
+    return member

@@ -8,6 +8,7 @@ from alembic import migration
 from oslo_config import cfg
 
 from protector.db import api as db_api
+from protector.db import taskflow_schema
 
 _SCRIPTS = os.path.join(os.path.dirname(__file__), 'migrations')
 
@@ -24,6 +25,10 @@ def upgrade(revision='head'):
     with engine.begin() as connection:
         config.attributes['connection'] = connection
         command.upgrade(config, revision)
+    if revision == 'head':
+        # The state of running operations (taskflow) lives in the same
+        # database; see protector.db.taskflow_schema.
+        taskflow_schema.upgrade(engine)
 
 
 def version():

@@ -14,6 +14,12 @@ rules = [
         name='protector:operations:show', check_str=base.ADMIN_OR_READER,
         description='Show a DR operation.',
         operations=[{'method': 'GET', 'path': PATH + '/{operation_id}'}]),
+    base.rule('protector:operations:cancel', base.ADMIN_OR_MEMBER, 'POST',
+              PATH + '/{operation_id}/cancel',
+              'Cancel a running test failover (what it made is removed).'),
+    base.rule('protector:operations:cleanup', base.ADMIN_OR_MEMBER, 'POST',
+              PATH + '/{operation_id}/cleanup',
+              'Run again the cleanup a DR operation could not finish.'),
 ]
 
 

@@ -31,6 +31,9 @@ rules = [
     _rule('sync_force', base.ADMIN_OR_MEMBER, 'POST',
           PATH + '/{pg}/sync-force',
           'Overwrite the peer site copy of a protection group.'),
+    _rule('action', base.ADMIN_OR_MEMBER, 'POST', PATH + '/{pg}/action',
+          'Start a DR operation on a protection group: failover, failback, '
+          'test failover, test cleanup or replication sync.'),
 ]
 
 

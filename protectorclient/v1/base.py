@@ -2,6 +2,10 @@
 
 from protectorclient import exceptions
 
+# The API version of DR operations, recovery points and consistency
+# groups.
+OPERATIONS_VERSION = '1.1'
+
 
 class Manager:
     """Calls of one resource; returns plain dicts and lists."""

@@ -16,3 +16,17 @@ class OperationManager(base.Manager):
         body = self.client.get(
             self.client.tenant_path('operations', operation_id))
         return self._unwrap(body, 'operation')
+
+    def cancel(self, operation_id):
+        """Cancel a running test failover; returns the operation."""
+        body = self.client.post(
+            self.client.tenant_path('operations', operation_id, 'cancel'),
+            min_version=base.OPERATIONS_VERSION)
+        return self._unwrap(body, 'operation')
+
+    def cleanup(self, operation_id):
+        """Run again the cleanup an operation could not finish."""
+        body = self.client.post(
+            self.client.tenant_path('operations', operation_id, 'cleanup'),
+            min_version=base.OPERATIONS_VERSION)
+        return self._unwrap(body, 'operation')

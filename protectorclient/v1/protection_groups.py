@@ -46,3 +46,16 @@ class ProtectionGroupManager(base.Manager):
         body = self.client.post(self._path(group, 'sync-force'),
                                 {'sync_force': self._given(source=source)})
         return self._unwrap(body, 'sync_status')
+
+    def action(self, group, action, **options):
+        """Start a DR operation; returns the operation (202).
+
+        ``action`` is one of failover, failback, test_failover,
+        test_cleanup, sync; ``options`` are its fields (None ones are
+        left out).
+        """
+        body = self.client.post(
+            self._path(group, 'action'),
+            {action: self._given(**options)},
+            min_version=base.OPERATIONS_VERSION)
+        return self._unwrap(body, 'operation')

@@ -1,9 +1,12 @@
-"""/v1/{project_id}/operations: DR operation records (read side)."""
+"""/v1/{project_id}/operations: DR operation records; cancel and cleanup
+(microversion 1.1)."""
 
 from protector.api.handlers import protection_groups as groups
+from protector.api import microversion
 from protector.api import util
 from protector.api import views
 from protector.db import api as db
+from protector.engine.operations import rpcapi
 
 
 def index(req):
@@ -24,3 +27,23 @@ def show(req):
     operation = db.operation_get(ctx, req.urlvars['operation_id'],
                                  project_id=req.urlvars['project_id'])
     return util.json_response({'operation': views.operation(operation)})
+
+
+def _act(req, action, method):
+    microversion.require(req, (1, 1))
+    ctx = groups.authorize(req, action)
+    operation = db.operation_get(ctx, req.urlvars['operation_id'],
+                                 project_id=req.urlvars['project_id'])
+    getattr(rpcapi.OperationsAPI(), method)(ctx, operation_id=operation.id)
+    return util.json_response({'operation': views.operation(
+        db.operation_get(ctx, operation.id))}, 202)
+
+
+def cancel(req):
+    """Cancel a running test failover; what it made is removed."""
+    return _act(req, 'protector:operations:cancel', 'cancel_operation')
+
+
+def cleanup(req):
+    """Run again the cleanup an operation could not finish."""
+    return _act(req, 'protector:operations:cleanup', 'cleanup_operation')

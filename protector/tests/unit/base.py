@@ -62,6 +62,7 @@ def _database():
     global _DB_DIR
     if _DB_DIR is None:
         _DB_DIR = tempfile.mkdtemp(prefix='protector-unit-')
+        CONF.set_override('sqlite_synchronous', False, group='database')
         CONF.set_override('connection',
                           'sqlite:///%s/protector.db' % _DB_DIR,
                           group='database')

@@ -1,14 +1,16 @@
-"""``openstack protector operation list|show``."""
+"""``openstack protector operation list|show|cancel|cleanup``."""
 
 from osc_lib.command import command
 
 from protectorclient.osc import common
+from protectorclient.osc.v1 import dr_operations
 
+# The order of seed 004's "operation show", then the rest.
 OPERATION_FIELDS = (
-    'id', 'protection_group_id', 'operation_type', 'failover_type',
-    'status', 'progress', 'source_site', 'target_site', 'steps_completed',
-    'steps_failed', 'members', 'started_at', 'completed_at',
-    'error_message', 'recovery_point', 'rto_seconds', 'parameters',
+    'id', 'operation_type', 'status', 'progress', 'steps_completed',
+    'steps_failed', 'started_at', 'completed_at', 'error_message',
+    'protection_group_id', 'failover_type', 'source_site', 'target_site',
+    'recovery_point', 'rto_seconds', 'members', 'parameters',
 )
 
 
@@ -50,3 +52,40 @@ class ShowOperation(command.ShowOne):
         client = self.app.client_manager.protector
         operation = client.operations.get(parsed_args.operation)
         return common.show(operation, OPERATION_FIELDS)
+
+
+class _OperationAction(command.ShowOne):
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('operation', metavar='<operation>',
+                            help='Operation ID')
+        parser.add_argument(
+            '--wait', action='store_true', default=False,
+            help='Wait until it ends, showing the progress on stderr; exit '
+                 'non-zero when it fails')
+        return parser
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.protector
+        operation = self.call(client.operations, parsed_args.operation)
+        if parsed_args.wait:
+            operation = dr_operations.wait_for(client, operation,
+                                               self.app.stderr)
+        return common.show(operation, OPERATION_FIELDS)
+
+
+class CancelOperation(_OperationAction):
+    """Cancel a running test failover; what it made is removed"""
+
+    @staticmethod
+    def call(operations, operation_id):
+        return operations.cancel(operation_id)
+
+
+class CleanupOperation(_OperationAction):
+    """Run again the cleanup an operation could not finish"""
+
+    @staticmethod
+    def call(operations, operation_id):
+        return operations.cleanup(operation_id)

@@ -31,8 +31,10 @@ EXPECTED_COMMANDS = {
     'create', 'list', 'show', 'set', 'delete', 'sync-status', 'sync-force',
     'member-add', 'member-remove', 'member-list', 'policy-create',
     'policy-show', 'policy-set', 'mapping-set', 'mapping-show',
-    'plan-show', 'plan-import', 'plan-export')} | {
-    'operation list', 'operation show'}
+    'plan-show', 'plan-import', 'plan-export', 'failover', 'failback',
+    'test-failover', 'test-cleanup', 'sync')} | {
+    'operation list', 'operation show', 'operation cancel',
+    'operation cleanup', 'recovery-point list', 'consistency-group show'}
 
 
 class ProtectorApp(app.App):

@@ -1,0 +1,53 @@
+"""DR operations on a protection group (microversion 1.1).
+
+``POST .../protection-groups/{pg}/action`` starts one of failover,
+failback, test_failover, test_cleanup or sync and answers 202 with the
+operation; the engine checks it first (state gates, pre-flight) and
+refuses with 409 or 400 before anything changes.
+"""
+
+from protector.api.handlers import protection_groups as groups
+from protector.api import microversion
+from protector.api.schemas import actions as schema
+from protector.api import util
+from protector.api import views
+from protector.common import exception
+from protector.db import api as db
+from protector.engine.operations import rpcapi
+
+VERSION = (1, 1)
+
+
+def action(req):
+    microversion.require(req, VERSION)
+    ctx = groups.authorize(req, 'protector:protection_groups:action')
+    body = util.json_body(req, schema.action)
+    if len(body) != 1:
+        raise exception.BadRequest(
+            'The body must hold exactly one of %s.'
+            % ', '.join(sorted(schema.ACTIONS)))
+    (name, options), = body.items()
+    group = groups.get_group(req, ctx)
+    operation_id = rpcapi.OperationsAPI().start_operation(
+        ctx, group_id=group.id, action=name, options=options)
+    return util.json_response(
+        {'operation': views.operation(db.operation_get(ctx, operation_id))},
+        202)
+
+
+def recovery_points(req):
+    microversion.require(req, VERSION)
+    ctx = groups.authorize(req, 'protector:protection_groups:show')
+    group = groups.get_group(req, ctx)
+    points = rpcapi.OperationsAPI().list_recovery_points(
+        ctx, group_id=group.id)
+    return util.json_response({'recovery_points': points})
+
+
+def consistency_group(req):
+    microversion.require(req, VERSION)
+    ctx = groups.authorize(req, 'protector:protection_groups:show')
+    group = groups.get_group(req, ctx)
+    result = rpcapi.OperationsAPI().consistency_group(ctx,
+                                                      group_id=group.id)
+    return util.json_response({'consistency_group': result})

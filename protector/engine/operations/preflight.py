@@ -1,0 +1,320 @@
+"""State gates and pre-flight checks: refuse before anything changes.
+
+Every refusal says what is wrong and what to run.  The state gates always
+apply; the pre-flight checks of planned operations (failover, failback,
+test failover) are skipped only with ``force``, which the operation
+records.
+"""
+
+from protector.common import exception
+from protector.db import api as db
+from protector.drivers import errors
+from protector.engine.operations import desired
+from protector.engine.operations import mappings as mapping_lib
+from protector.engine.operations import steps
+from protector.engine import sync
+
+CLI = 'openstack protector'
+# Group statuses each operation starts from.
+ALLOWED = {
+    steps.FAILOVER: ('active',),
+    steps.FAILBACK: ('failed_over', 'failed_over_partial'),
+    steps.TEST_FAILOVER: ('active',),
+    steps.TEST_CLEANUP: ('testing',),
+    steps.SYNC: ('active', 'failed_over', 'failed_over_partial',
+                 'testing'),
+}
+UNPLANNED_ALLOWED = ('active', 'testing')
+# An operation the lost site was running leaves its status in this site's
+# copy: with --force an unplanned failover starts anyway.
+UNPLANNED_FORCED = ('failing_over', 'failing_back', 'cleaning')
+
+
+def refuse_if_running(context, group):
+    running = db.operation_get_running(context, group.id)
+    if running is not None:
+        raise exception.Conflict(
+            reason="Operation %s (%s) is running on protection group '%s'; "
+                   "wait until it ends ('%s operation show %s')%s, then "
+                   "retry." % (running.id, running.operation_type,
+                               group.name, CLI, running.id,
+                               " or cancel it ('%s operation cancel %s')"
+                               % (CLI, running.id)
+                               if running.operation_type ==
+                               steps.TEST_FAILOVER else ''))
+
+
+def _hint(group, action):
+    name = group.name
+    if group.status in ('failed_over', 'failed_over_partial') and \
+            action == steps.FAILOVER:
+        return (" The workload runs on site '%s'; to bring it back run "
+                "'%s protection-group failback %s'."
+                % (group.current_primary_site.name, CLI, name))
+    if group.status == 'testing':
+        return (" A test failover is in place; remove it with '%s "
+                "protection-group test-cleanup %s'." % (CLI, name))
+    if group.status == 'error':
+        return (" Find the failed operation with '%s operation list "
+                "--protection-group %s' and run '%s operation cleanup "
+                "<operation>'." % (CLI, name, CLI))
+    if action == steps.TEST_CLEANUP:
+        return ' There is no test failover to clean up.'
+    if action == steps.FAILBACK:
+        return ' Only a failed-over group can fail back.'
+    return ''
+
+
+def gate(request):
+    """Refuse an operation the group's state does not allow."""
+    group = request.group
+    allowed = (UNPLANNED_ALLOWED if request.unplanned
+               else ALLOWED[request.action])
+    if request.unplanned and request.force:
+        allowed = allowed + UNPLANNED_FORCED
+    if group.status not in allowed:
+        kind = ('an unplanned failover' if request.unplanned
+                else 'a %s' % request.action.replace('_', ' '))
+        hint = _hint(group, request.action)
+        if request.unplanned and group.status in UNPLANNED_FORCED:
+            hint = (" If the site that was running that operation is lost, "
+                    "add --force to take over from this site's copy.")
+        raise exception.Conflict(
+            reason="Protection group '%s' is %s; %s starts only from %s.%s"
+                   % (group.name, group.status, kind,
+                      ' or '.join(allowed), hint))
+    if request.action == steps.TEST_CLEANUP and \
+            request.test_operation is None:
+        raise exception.Conflict(
+            reason="Protection group '%s' has no test failover to clean up."
+                   % group.name)
+    if request.unplanned and \
+            group.current_primary_site_id == request.local.id:
+        raise exception.Conflict(
+            reason="An unplanned failover runs on the site that takes over "
+                   "the workload, here site '%s'. According to this site's "
+                   "copy, protection group '%s' already runs on site '%s'."
+                   % (request.peer.name, group.name, request.local.name))
+    if request.action == steps.TEST_FAILOVER and \
+            group.replication_type == 'sync':
+        raise exception.Conflict(
+            reason="Test failover of protection group '%s' is not "
+                   "available: it uses sync (ActiveCluster) replication, "
+                   "whose pods cannot be cloned without touching "
+                   "production yet. Test with an async group." % group.name)
+
+
+def _policy(request):
+    try:
+        db.policy_get(request.context, request.group.id)
+    except exception.NotFound:
+        raise exception.Conflict(
+            reason="Protection group '%s' has no replication policy; "
+                   "create it with '%s protection-group policy-create %s "
+                   "...', then retry." % (request.group.name, CLI,
+                                          request.group.name))
+
+
+def _members(request):
+    members = request.all_members
+    if not members:
+        raise exception.Conflict(
+            reason="Protection group '%s' has no members; add servers with "
+                   "'%s protection-group member-add %s <server>'."
+                   % (request.group.name, CLI, request.group.name))
+    for member in members:
+        if member['status'] != 'protected' and not request.force:
+            raise exception.Conflict(
+                reason="Member %s (%s) of protection group '%s' is %s, not "
+                       "protected. Remove it ('%s protection-group "
+                       "member-remove %s %s') or use --force to leave it "
+                       "out, then retry." % (
+                           member['server_name'], member['server_id'],
+                           request.group.name, member['status'], CLI,
+                           request.group.name, member['server_name']))
+
+
+def _site(request, site, env):
+    try:
+        checks = env.cloud(site).check_services()
+    except errors.DriverError as exc:
+        checks = [{'check': 'cloud', 'result': 'failed', 'detail': str(exc)}]
+    for check in checks:
+        if check['result'] == 'failed':
+            raise exception.Conflict(
+                reason="Site '%s' is not ready for a %s: %s failed (%s). "
+                       "Check it with '%s site validate %s', then retry."
+                       % (site.name, request.action.replace('_', ' '),
+                          check['check'], check['detail'], CLI, site.name))
+
+
+def _network_name(env, request, network_id):
+    if request.unplanned:
+        return 'name unknown: site %s is not asked' % request.source.name
+    try:
+        return env.cloud(request.source).get_network(
+            env.project(request.source), network_id)['name']
+    except errors.DriverError:
+        return 'name unknown'
+
+
+def _mapping_problems(request, env):
+    target = request.target
+    resolver = mapping_lib.TargetResolver(
+        env.cloud(target), env.project(target), request.mappings,
+        target.name)
+    problems = []
+    missing_networks = set()
+    for member in request.members:
+        name = member['server_name']
+        for port in desired.ports(member, request.subnets):
+            if port['problem']:
+                problems.append('Server %s: %s.' % (name, port['problem']))
+                continue
+            network_id = port['network_id']
+            try:
+                found = resolver.network(network_id)
+            except mapping_lib.MappingError as exc:
+                problems.append('Network mapping %s=%s: %s' % (
+                    network_id, request.mappings['network'][network_id],
+                    exc.msg))
+                continue
+            if found is None and network_id not in missing_networks:
+                missing_networks.add(network_id)
+                problems.append(
+                    'No network mapping for network %s (%s) used by '
+                    'server %s; add --network-mapping %s=<target network>'
+                    % (network_id, _network_name(env, request, network_id),
+                       name, network_id))
+        try:
+            resolver.flavor(member['spec'].get('flavor'),
+                            desired.flavor_override(member))
+        except errors.CloudNotFound:
+            flavor = member['spec'].get('flavor') or {}
+            problems.append(
+                'No flavor mapping for flavor %s (%s) used by server %s, '
+                'and site %s has no flavor of that id or name; add '
+                '--flavor-mapping %s=<target flavor>' % (
+                    flavor.get('id'), flavor.get('name'), name, target.name,
+                    flavor.get('id')))
+        groups = resolver.security_group_names(
+            desired.security_groups(member))
+        for group_name in resolver.missing_security_groups(groups):
+            problems.append(
+                "Security group '%s' used by server %s does not exist on "
+                "site %s; create it there or map it with '%s "
+                "protection-group mapping-set %s --security-group "
+                "%s=<target group>'" % (group_name, name, target.name, CLI,
+                                        request.group.name, group_name))
+        if desired.boot_volume_missing(member):
+            try:
+                resolver.image(member['spec'].get('image'))
+            except errors.CloudNotFound:
+                image = member['spec'].get('image') or {}
+                problems.append(
+                    'Image %s (%s) of server %s does not exist on site %s; '
+                    'add --image-mapping %s=<target image>' % (
+                        image.get('id'), image.get('name'), name,
+                        target.name, image.get('id')))
+    return problems
+
+
+def _volume_type(request, env):
+    wanted = env.volume_type(request.target)
+    types = env.cloud(request.target).list_replicated_volume_types()
+    if wanted not in [t['name'] for t in types] + [t['id'] for t in types]:
+        raise exception.Conflict(
+            reason="Volume type '%s' of protection group '%s' is not a "
+                   "replication-enabled volume type on site %s (found: "
+                   "%s). Create it there with replication_enabled='<is> "
+                   "True', then retry." % (
+                       wanted, request.group.name, request.target.name,
+                       ', '.join(t['name'] for t in types) or 'none'))
+
+
+def recovery_points(request, env):
+    """Completed recovery points of the group on the target array."""
+    try:
+        points = env.storage.list_recovery_points(
+            env.array(request.target), env.replication_group)
+    except exception.NotFound:
+        points = []
+    return [p for p in points if p['completed']]
+
+
+def _snapshot(request, env):
+    if request.group.replication_type == 'sync':
+        status = env.storage.pod_status(env.array(request.target),
+                                        env.replication_group)
+        if not status['healthy'] and not request.unplanned:
+            raise exception.Conflict(
+                reason="Pod %s of protection group '%s' is not in sync on "
+                       "both arrays (%s); repair the ActiveCluster "
+                       "connection, then retry." % (
+                           env.replication_group, request.group.name,
+                           ', '.join('%s %s' % (a['name'], a['status'])
+                                     for a in status['arrays'])))
+        return
+    completed = recovery_points(request, env)
+    chosen = request.options.get('recovery_point')
+    if chosen and chosen not in [p['name'] for p in completed]:
+        raise exception.BadRequest(
+            "Recovery point '%s' is not a fully replicated snapshot of "
+            "protection group '%s' on site %s; list them with '%s "
+            "recovery-point list %s'." % (chosen, request.group.name,
+                                          request.target.name, CLI,
+                                          request.group.name))
+    if not completed:
+        raise exception.Conflict(
+            reason="No fully replicated snapshot of protection group '%s' "
+                   "is on the array of site %s (%s) yet; run '%s "
+                   "protection-group sync %s --wait', then retry." % (
+                       request.group.name, request.target.name,
+                       env.array(request.target).url, CLI,
+                       request.group.name))
+
+
+def _previous_move(request):
+    """Refuse to move a group whose last move left the old site dirty.
+
+    Its old servers and volumes (same names, same addresses) would be in
+    the way, and replication back to it may not run.
+    """
+    for operation in db.operation_list(request.context,
+                                       group_id=request.group.id):
+        if operation.operation_type not in (steps.FAILOVER, steps.FAILBACK):
+            continue
+        pending = [f['step'] for f in operation.steps_failed or []
+                   if f['step'] in (steps.REVERSE, steps.CLEANUP_SOURCE)]
+        if pending:
+            raise exception.Conflict(
+                reason="The %s %s left %s to do on site %s; run '%s "
+                       "operation cleanup %s' first (or use --force)."
+                       % (operation.operation_type, operation.id,
+                          ' and '.join(pending), operation.source_site,
+                          CLI, operation.id))
+        return
+
+
+def run(request, env):
+    """Every check an operation needs; ``force`` skips the optional ones."""
+    _policy(request)
+    if request.action in (steps.TEST_CLEANUP, steps.SYNC):
+        return
+    _members(request)
+    if request.force:
+        return
+    if not request.unplanned:
+        # Raises the exact peer-unreachable or out-of-sync refusal.
+        sync.ensure_can_change(request.context, request.group)
+    if request.action in (steps.FAILOVER, steps.FAILBACK):
+        _previous_move(request)
+    if not request.unplanned:
+        _site(request, request.source, env)
+    _site(request, request.target, env)
+    problems = _mapping_problems(request, env)
+    if problems:
+        raise exception.BadRequest('; '.join(problems) + '.',
+                                   problems=problems)
+    _volume_type(request, env)
+    _snapshot(request, env)

@@ -1,0 +1,232 @@
+"""Running operation flows: persisted, in threads, resumed after restart.
+
+Each operation has a taskflow logbook (its uuid is the operation id) in
+protector's database; each run of a flow for it (the operation itself,
+then any ``operation cleanup``) is a flow detail in that book, saved with
+the flow factory's arguments and the operation's inputs before it starts.
+taskflow saves every task's state and result as it goes, so after
+``kill -9`` the engine rebuilds the flow from the saved detail and
+continues: tasks done are skipped, the tasks that were running run again
+(each is idempotent), and a revert that was under way goes on.
+"""
+
+import contextlib
+import threading
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from taskflow import engines
+from taskflow import exceptions as tf_exc
+from taskflow.persistence.backends import impl_sqlalchemy
+from taskflow.persistence import models
+from taskflow import states
+from taskflow import storage as tf_storage
+
+from protector.common import context as protector_context
+from protector.common import exception
+from protector.db import api as db
+from protector.db import sqlite
+from protector.engine.operations import flows
+from protector.engine.operations import outcome
+from protector.engine import peer
+from protector.engine import sync
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+_guard = threading.Lock()
+_backend = None
+_threads = {}
+_FINISHED = (states.SUCCESS, states.REVERTED, states.FAILURE)
+
+
+def backend():
+    """taskflow's persistence on protector's own database."""
+    global _backend
+    with _guard:
+        if _backend is None:
+            engine = db.get_engine()
+            sqlite.immediate_transactions(engine)
+            _backend = impl_sqlalchemy.SQLAlchemyBackend(
+                {'connection': str(engine.url)}, engine=engine)
+        return _backend
+
+
+def _options():
+    return {'engine': 'parallel', 'executor': 'threaded',
+            'max_workers': CONF.engine.operation_concurrency}
+
+
+def _book(operation_id, create=False):
+    with contextlib.closing(backend().get_connection()) as connection:
+        try:
+            return connection.get_logbook(operation_id)
+        except tf_exc.NotFound:
+            if not create:
+                return None
+            book = models.LogBook('operation-%s' % operation_id,
+                                  uuid=operation_id)
+            connection.save_logbook(book)
+            return book
+
+
+def prepare(operation_id, factory_kwargs, store):
+    """A taskflow engine for a new run, saved before it starts."""
+    return engines.load_from_factory(
+        flows.build, factory_kwargs=factory_kwargs, store=store,
+        book=_book(operation_id, create=True), backend=backend(),
+        **_options())
+
+
+def _unfinished(operation_id):
+    book = _book(operation_id)
+    if book is None:
+        return None
+    details = [d for d in book if d.state not in _FINISHED]
+    return details[-1] if details else None
+
+
+def stored(operation_id, name, default=None):
+    """An input an operation's first run was given (its plan snapshot)."""
+    book = _book(operation_id)
+    if book is None:
+        return default
+    for detail in book:
+        if detail.meta['factory']['kwargs'].get('stage') != flows.MAIN:
+            continue
+        try:
+            return tf_storage.Storage(detail, backend=backend()).fetch(name)
+        except tf_exc.NotFound:
+            return default
+    return default
+
+
+def stored_inputs(operation):
+    """The inputs of an operation's first run, for a later one."""
+    inputs = {'operation_id': operation.id}
+    for name in ('members', 'mappings', 'subnets', 'test_operation_id'):
+        value = stored(operation.id, name)
+        if value is not None:
+            inputs[name] = value
+    return inputs
+
+
+def rollback(operation):
+    """Remove what an operation made, in the calling thread."""
+    prepare(operation.id, {
+        'kind': operation.operation_type, 'ranks': [],
+        'target_name': operation.target_site, 'stage': flows.ROLLBACK},
+        stored_inputs(operation)).run()
+
+
+def launch(operation_id, engine):
+    """Run ``engine`` in a thread of its own; the call returns at once."""
+    thread = threading.Thread(target=_run, args=(operation_id, engine),
+                              name='operation-%s' % operation_id,
+                              daemon=True)
+    with _guard:
+        _threads[operation_id] = thread
+    thread.start()
+    return thread
+
+
+def _run(operation_id, engine):
+    context = protector_context.get_admin_context()
+    try:
+        engine.run()
+        if outcome.cancel_requested(context, operation_id):
+            rollback(db.operation_get(context, operation_id))
+            outcome.cancelled_late(context, operation_id)
+        else:
+            outcome.succeeded(context, operation_id)
+    except Exception as exc:
+        # Not BaseException: an engine killed mid-run must leave its
+        # operation 'running', for the next start to resume it.
+        outcome.failed(context, operation_id, engine.storage, exc)
+    finally:
+        with _guard:
+            if _threads.get(operation_id) is threading.current_thread():
+                del _threads[operation_id]
+
+
+def is_running_here(operation_id):
+    with _guard:
+        thread = _threads.get(operation_id)
+    return thread is not None and thread.is_alive()
+
+
+def wait(operation_id, timeout=None):
+    """Wait for the thread of an operation (tests, orderly shutdown)."""
+    with _guard:
+        thread = _threads.get(operation_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _conclude(context, operation_id):
+    """Record the end of a run that ended just before the engine stopped.
+
+    Returns False when no run of the operation was ever saved.
+    """
+    book = _book(operation_id)
+    details = list(book) if book is not None else []
+    if not details:
+        return False
+    storage = tf_storage.Storage(details[-1], backend=backend())
+    if details[-1].state == states.SUCCESS:
+        outcome.succeeded(context, operation_id)
+    else:
+        outcome.failed(context, operation_id, storage)
+    return True
+
+
+def resume(operation_id):
+    """Continue an operation from its saved state, in a thread."""
+    context = protector_context.get_admin_context()
+    detail = _unfinished(operation_id)
+    if detail is None:
+        if not _conclude(context, operation_id):
+            outcome.lost(context, operation_id)
+        return None
+    LOG.info('Operation %(op)s: resuming flow %(flow)s from state %(state)s',
+             {'op': operation_id, 'flow': detail.name,
+              'state': detail.state})
+    engine = engines.load_from_detail(detail, backend=backend(),
+                                      **_options())
+    return launch(operation_id, engine)
+
+
+def _overtaken(context, operation):
+    """Whether the peer changed the group while this engine was down.
+
+    An unplanned failover on the other site while this one was lost makes
+    an operation this site was running meaningless, and dangerous to go
+    on with.  When the peer cannot be asked, the operation goes on (its
+    own steps fail if the other site is really gone).
+    """
+    if operation.failover_type == 'unplanned':
+        return False
+    try:
+        group = db.group_get(context, operation.protection_group_id)
+        remote = peer.PeerClient(sync.peer_site(context)).get_version(
+            group.id, group.name)
+    except exception.ProtectorException:
+        return False
+    return remote is not None and remote > group.metadata_version
+
+
+def resume_all():
+    """Resume every operation this site was running (engine start)."""
+    context = protector_context.get_admin_context()
+    resumed = []
+    for operation in db.operation_list_running(context):
+        if is_running_here(operation.id):
+            continue
+        if _overtaken(context, operation):
+            outcome.overtaken(context, operation.id)
+            continue
+        try:
+            if resume(operation.id) is not None:
+                resumed.append(operation.id)
+        except Exception:
+            LOG.exception('Operation %s could not be resumed', operation.id)
+    return resumed

@@ -1,0 +1,50 @@
+"""Failover and failback of a group replicated synchronously (a pod)."""
+
+from protector.common import exception
+from protector.drivers.storage import base as storage_base
+from protector.drivers.storage import fake as fake_storage
+from protector.tests.unit.engine.operations import base
+from protector.tests.unit.engine.operations import fixtures
+
+
+class TestPodFailover(base.OperationTestCase):
+
+    replication_type = 'sync'
+
+    def pod(self):
+        return storage_base.replication_group_name(self.group.id)
+
+    def test_planned_failover_and_failback(self):
+        volume = self.member('db-1').spec['volumes'][0]['volume_id']
+        fake_storage.write_volume(fixtures.ARRAY_URLS['site-a'],
+                                  '%s::volume-%s' % (self.pod(), volume), 0,
+                                  b'SYNCED')
+
+        operation = self.start('failover', type='planned')
+
+        self.assertCompleted(operation)
+        self.assertNotIn('final_replication_sync',
+                         [f['step'] for f in operation.steps_failed])
+        self.assertEqual('failed_over', self.group_now().status)
+        self.assertEqual(4, len(self.target_servers('site-b')))
+        new = self.member('db-1').spec['volumes'][0]['volume_id']
+        data = self.sites.array('site-b').volumes['%s::volume-%s' % (
+            self.pod(), new)]
+        self.assertEqual(b'SYNCED', bytes(data[:6]))
+        # The pod is stretched back to site-a: site-a holds a copy again.
+        status = self.sites.storage.pod_status(self.sites.array_ref('site-b'),
+                                               self.pod())
+        self.assertEqual(['fa-a', 'fa-b'], sorted(
+            a['name'] for a in status['arrays']))
+
+        back = self.start('failback')
+
+        self.assertCompleted(back)
+        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(4, len(self.target_servers('site-a')))
+        self.assertEqual({}, self.target_servers('site-b'))
+
+    def test_test_failover_is_not_available(self):
+        error = self.assertRaises(exception.Conflict, self.start,
+                                  'test_failover')
+        self.assertIn('uses sync (ActiveCluster) replication', error.msg)
