@@ -14,6 +14,7 @@ from protector.common import keystone
 from protector.common import metadata_document
 from protector.db import api as db
 from protector.drivers import loader
+from protector.engine.operations import preflight
 from protector.engine import peer as peer_api
 from protector.engine import protection
 from protector.engine import recovery_plan
@@ -203,6 +204,9 @@ class _GroupChange(object):
         self._lock.__enter__()
         try:
             group = db.group_get(self.context, self.group_id)
+            # Members, policy and plan are what a running operation works
+            # from: they must not move under it.
+            preflight.refuse_if_running(self.context, group)
             sync.ensure_can_change(self.context, group)
         except BaseException:
             self._lock.__exit__(None, None, None)

@@ -1,5 +1,6 @@
 """/v1/{project_id}/protection-groups/{pg}/members: protected servers."""
 
+from protector.db import api as db_api
 from protector.tests.unit import base
 
 MEMBER_A = base.member_of(base.PROJECT_A)
@@ -60,6 +61,23 @@ class TestAddMember(base.ScenarioTestCase):
                                           for m in document['members']])
         self.assertEqual('m1.small', document['members'][0]['spec'][
             'flavor'])
+
+    def test_refused_while_an_operation_runs(self):
+        db_api.operation_create(self.context, {
+            'id': 'op-running', 'project_id': base.PROJECT_A,
+            'protection_group_id': self.group['id'],
+            'operation_type': 'test_failover', 'status': 'running',
+            'progress': 30, 'steps_completed': [], 'steps_failed': [],
+            'members': [], 'parameters': {}})
+
+        response = self.request('POST', self.path,
+                                {'member': {'server': 'IIS-Demo'}},
+                                MEMBER_A)
+
+        self.assertError(response, 409, 'Operation op-running '
+                         '(test_failover) is running on protection group '
+                         "'web-tier'", 'operation cancel op-running')
+        self.assertEqual(0, self.show_group('web-tier')['member_count'])
 
     def test_server_is_added_once(self):
         self.add_member('web-tier', 'IIS-Demo')
