@@ -19,12 +19,21 @@ types (plain, replicated-async, replicated-sync).
 resource of the site (servers, volumes, snapshots, groups, networks and
 what hangs on them, key pairs, images but the lab's), then the files left
 in the backend's directory that no Cinder volume owns.
+
+``python -m lablib.cloud demo SITE KEY_FILE``: the demo tenant (user
+``demo``, project ``demo``): networks and subnets with the same names and
+CIDRs on both sites, the key pair ``demo-key``; on site A also the
+three-tier application (below).  Idempotent: what exists is kept.
 """
 
+import concurrent.futures
+import fcntl
 import os
 import sys
 import time
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives import serialization
 import openstack
 
 LAB_TAG = 'protector-lab'
@@ -75,6 +84,106 @@ def setup(conn):
             visibility='public', data=_image_bytes(), tags=[LAB_TAG],
             min_disk=1, allow_duplicates=True)
         conn.image.wait_for_status(image, 'active', wait=120)
+
+
+# Demo tenant: network -> CIDR of its subnet (<network>-subnet).
+DEMO_NETWORKS = {
+    'demo-web': '10.20.1.0/24',
+    'demo-app': '10.20.2.0/24',
+    'demo-db': '10.20.3.0/24',
+}
+DEMO_KEYPAIR = 'demo-key'
+DEMO_FLAVOR = 'm1.tiny'
+DEMO_VOLUME_TYPE = 'replicated-async'
+# The three-tier application of site A: server -> its network.
+DEMO_SERVERS = {'web': 'demo-web', 'app': 'demo-app', 'db': 'demo-db'}
+DEMO_SITE = 'site-a'
+
+
+def demo_public_key(key_file):
+    """The demo key pair's public key; the private key made once (0600)."""
+    with open(key_file + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(key_file):
+            key = ed25519.Ed25519PrivateKey.generate()
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         0o600)
+            with os.fdopen(fd, 'wb') as f:
+                f.write(key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.OpenSSH,
+                    serialization.NoEncryption()))
+            with open(key_file + '.pub', 'wb') as f:
+                f.write(key.public_key().public_bytes(
+                    serialization.Encoding.OpenSSH,
+                    serialization.PublicFormat.OpenSSH) + b' demo@lab\n')
+    with open(key_file + '.pub') as f:
+        return f.read().strip()
+
+
+def demo_tenant(conn, site, key_file):
+    """Networks, subnets, key pair; on site A the three-tier app."""
+    net = conn.network
+    networks = {}
+    for name, cidr in DEMO_NETWORKS.items():
+        network = net.find_network(name, ignore_missing=True)
+        if network is None:
+            network = net.create_network(name=name)
+        networks[name] = network
+        subnet = name + '-subnet'
+        if net.find_subnet(subnet, ignore_missing=True) is None:
+            net.create_subnet(name=subnet, network_id=network.id,
+                              ip_version=4, cidr=cidr)
+    if conn.compute.find_keypair(DEMO_KEYPAIR, ignore_missing=True) is None:
+        conn.compute.create_keypair(name=DEMO_KEYPAIR,
+                                    public_key=demo_public_key(key_file))
+    if site != DEMO_SITE:
+        return 'networks %s, key pair %s' % (', '.join(DEMO_NETWORKS),
+                                             DEMO_KEYPAIR)
+    with concurrent.futures.ThreadPoolExecutor(len(DEMO_SERVERS)) as pool:
+        jobs = [pool.submit(_demo_server, conn, name, networks[network])
+                for name, network in DEMO_SERVERS.items()]
+        for job in jobs:
+            job.result()
+    return 'networks %s, key pair %s, servers %s' % (
+        ', '.join(DEMO_NETWORKS), DEMO_KEYPAIR, ', '.join(DEMO_SERVERS))
+
+
+def _demo_volume(conn, name, **kwargs):
+    bs = conn.block_storage
+    volume = bs.find_volume(name, ignore_missing=True)
+    if volume is None:
+        volume = bs.create_volume(name=name, size=1,
+                                  volume_type=DEMO_VOLUME_TYPE, **kwargs)
+    return bs.wait_for_status(volume, status='available',
+                              failures=['error'], wait=300) \
+        if volume.status not in ('available', 'in-use') else volume
+
+
+def _demo_server(conn, name, network):
+    """A server booted from a replicated volume, a data volume attached."""
+    compute, bs = conn.compute, conn.block_storage
+    server = compute.find_server(name, ignore_missing=True)
+    if server is None:
+        image = conn.image.find_image(IMAGE_NAME, ignore_missing=False)
+        # Made from an image: bootable.
+        boot = _demo_volume(conn, name + '-boot', image_id=image.id)
+        flavor = compute.find_flavor(DEMO_FLAVOR, ignore_missing=False)
+        server = compute.create_server(
+            name=name, flavor_id=flavor.id, key_name=DEMO_KEYPAIR,
+            networks=[{'uuid': network.id}],
+            metadata={'tier': name, 'application': 'three-tier'},
+            block_device_mapping=[{
+                'boot_index': 0, 'uuid': boot.id, 'source_type': 'volume',
+                'destination_type': 'volume',
+                'delete_on_termination': False}])
+    server = compute.wait_for_server(server, status='ACTIVE', wait=300)
+    data = _demo_volume(conn, name + '-data')
+    attached = [a['id'] for a in server.attached_volumes or []]
+    if data.id not in attached:
+        compute.create_volume_attachment(server, volume_id=data.id)
+        bs.wait_for_status(data, status='in-use', failures=['error'],
+                           wait=300)
 
 
 def _wait_gone(get, items, what, timeout=180):
@@ -199,6 +308,10 @@ def reset(conn, volumes_dir):
 
 def main(argv):
     command, site = argv[0], argv[1]
+    if command == 'demo':
+        print('%s: demo tenant: %s' % (site, demo_tenant(
+            openstack.connect(cloud=site), site, argv[2])))
+        return 0
     conn = openstack.connect(cloud=site + '-admin')
     if command == 'setup':
         setup(conn)

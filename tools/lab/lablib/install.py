@@ -35,6 +35,7 @@ DEBIAN_FILES = {
     '/usr/bin/qemu-img': 'qemu-utils',       # Cinder's NFS driver
     '/sbin/mount.nfs': 'nfs-common',         # checked by the NFS driver
     '/usr/bin/mountpoint': 'util-linux',
+    '/usr/bin/curl': 'curl',                 # devstack/lib/protector waits
 }
 
 PLUGINS_DIR = os.path.join(layout.TOOLS_LAB_DIR, 'plugins')

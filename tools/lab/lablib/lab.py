@@ -10,7 +10,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The lab's commands: up, down, status, reset, env."""
+"""The lab's commands: up, down, status, reset, env, demo."""
 
 import argparse
 import concurrent.futures
@@ -19,10 +19,13 @@ import os
 import sys
 import time
 
+from lablib import arrays as arrays_mod
 from lablib import configs
+from lablib import demo as demo_mod
 from lablib import install
 from lablib import layout
 from lablib import proc
+from lablib import protector_site
 from lablib import shared
 from lablib import site as site_mod
 
@@ -54,13 +57,22 @@ def _runners(lab, pg):
     return [site_mod.SiteRunner(s, pg, say) for s in lab.sites]
 
 
+def _arrays(lab):
+    return [arrays_mod.Array(s) for s in lab.sites]
+
+
+def _protectors(lab):
+    return [protector_site.ProtectorSite(s, say) for s in lab.sites]
+
+
 def _all_secrets(lab):
     """Generate every password up front (never from two threads)."""
     for s in lab.sites:
-        for user in ('admin', 'demo') + configs.SERVICE_USERS:
+        for user in (('admin', 'demo', protector_site.SERVICE_USER)
+                     + configs.SERVICE_USERS):
             s.password(user)
         for db in ('keystone', 'placement', 'glance', 'nova', 'neutron',
-                   'cinder'):
+                   'cinder', 'protector'):
             lab.secret('db-' + s.db_user(db))
         lab.secret('mq-' + s.rabbit_user)
 
@@ -103,10 +115,13 @@ def up(lab, args):
     os.chmod(lab.dir, 0o755)
     say('lab directory %s' % lab.dir)
     plugins_changed = install.ensure(lab)
+    protector_changed = protector_site.install(lab, say)
     _all_secrets(lab)
     pg = shared.Postgres(lab)
     rabbit = shared.RabbitMQ(lab)
     runners = _runners(lab, pg)
+    arrays = _arrays(lab)
+    protectors = _protectors(lab)
     for r in runners:
         changed = configs.affected_services(configs.write_site(r.site))
         if plugins_changed:
@@ -118,8 +133,18 @@ def up(lab, args):
                 % ' '.join(running))
             r.procs.stop(running)
         r.mount()
-    _parallel([pg.start, rabbit.start])
-    say('PostgreSQL and RabbitMQ running')
+    started = []
+    _parallel([pg.start, rabbit.start] + [
+        lambda a=a: a.start() and started.append(a) for a in arrays])
+    say('PostgreSQL, RabbitMQ and the arrays running')
+    if arrays[0].connect(arrays[1]):
+        say('arrays %s and %s connected for replication'
+            % (arrays[0].site.array_name, arrays[1].site.array_name))
+    if started:
+        # Until each array's heartbeat has reached the other one.
+        proc.wait_for(lambda: arrays[0].sees(arrays[1])
+                      and arrays[1].sees(arrays[0]), 30,
+                      'array connection', [a.log for a in arrays])
     if not lab.done('shared-accounts'):
         for r in runners:
             r.create_databases()
@@ -128,6 +153,10 @@ def up(lab, args):
                                 lab.secret('mq-' + s.rabbit_user))
         lab.mark_done('shared-accounts')
         say('databases and RabbitMQ vhosts created')
+    if not lab.done('protector-databases'):
+        for p in protectors:
+            p.create_database(pg)
+        lab.mark_done('protector-databases')
     write_clouds_yaml(lab)
     _link_clients(lab)
 
@@ -156,9 +185,46 @@ def up(lab, args):
     _parallel([lambda r=r: r._once(
         'cloud-setup', lambda: _cloud_tool(lab, 'setup', r.site.name))
         for r in runners])
+    say('OpenStack up; protector and the demo tenant next')
+    storage = protector_site.storage_driver(lab)
+    code_changed = protector_site.code_changed(lab)
+
+    def protector_up(r, p):
+        def run():
+            p.storage = storage
+            if (p.configure() or protector_changed or code_changed) \
+                    and p.running():
+                r.say('protector configuration or code changed: '
+                      'restarting it')
+                p.stop()
+            r._once('protector-accounts',
+                    lambda: p.script('create_protector_accounts'))
+            if p.start():
+                r.say('protector-api and protector-engine started '
+                      '(storage driver %s)' % storage)
+        return run
+
+    def demo_tenant(r):
+        return lambda: r._once('demo-tenant', lambda: say(_cloud_tool(
+            lab, 'demo', r.site.name, demo_key(lab)).strip()))
+
+    _parallel([protector_up(r, p) for r, p in zip(runners, protectors)]
+              + [demo_tenant(r) for r in runners])
+    protector_site.code_changed(lab, record=True)
+    if not lab.done('protector-register'):
+        _parallel([lambda s=s: protector_site.register_sites(lab, s)
+                   for s in lab.sites])
+        lab.mark_done('protector-register')
+        say('site-a and site-b registered on both sites, demo projects '
+            'mapped')
     say('lab up (%.0fs). Use it with:  eval "$(%s env)"'
         % (time.monotonic() - _T0, _labctl()))
     return 0
+
+
+def demo_key(lab):
+    """The private key of the demo key pair (its .pub next to it)."""
+    return os.path.join(lab.dir, 'demo-key')
 
 
 def _link_clients(lab):
@@ -179,8 +245,9 @@ def down(lab, args):
     pg = shared.Postgres(lab)
     rabbit = shared.RabbitMQ(lab)
     runners = _runners(lab, pg)
-    _parallel([r.stop for r in runners])
-    say('OpenStack services stopped')
+    _parallel([p.stop for p in _protectors(lab)])
+    _parallel([r.stop for r in runners] + [a.stop for a in _arrays(lab)])
+    say('protector, OpenStack services and arrays stopped')
     rabbit.stop()
     pg.stop()
     strays = proc.Processes(lab).sweep()
@@ -209,9 +276,11 @@ def status(lab, args):
     runners = _runners(lab, pg)
     results = {}
 
-    def collect(r):
-        return lambda: results.__setitem__(r.site.name, r.status())
-    _parallel([collect(r) for r in runners])
+    def collect(r, a, p):
+        return lambda: results.__setitem__(
+            r.site.name, r.status() + [a.status()] + p.status())
+    _parallel([collect(r, a, p) for r, a, p in zip(
+        runners, _arrays(lab), _protectors(lab))])
     for r in runners:
         for name, state, detail in results[r.site.name]:
             table.append((r.site.name, name, state, detail))
@@ -227,15 +296,33 @@ def status(lab, args):
             print('%-7s %-17s %-5s %s' % row)
         print('memory: %d processes, RSS sum %.2f GiB, PSS sum %.2f GiB'
               % (count, rss / 1048576.0, pss / 1048576.0))
+    if not count:
+        return 4
     return 0 if all(row[2] == 'up' for row in table) else 3
 
 
 def reset(lab, args):
+    # protector's groups of the demo project first (a deletion on one site
+    # is a deletion on both), while their servers still exist.
+    for p in _protectors(lab):
+        if p.running():
+            say('%s: deleted %d protection group(s) of project demo' % (
+                p.site.name, protector_site.delete_groups(lab, p.site)))
+    # Arrays next: pods and array snapshots go, then the Cinder volumes,
+    # then the files no Cinder volume owns (the volumes the arrays made).
+    for a in _arrays(lab):
+        counts = a.reset()
+        say('%s reset: deleted %s' % (a.site.array_name, ', '.join(
+            '%d %s' % (n, what) for what, n in sorted(counts.items()))))
     _parallel([lambda s=s: say(_cloud_tool(
         lab, 'reset', s.name, s.volumes_dir).strip() or '%s: reset' % s.name)
         for s in lab.sites])
-    # FlashArray emulators: their reset (snapshots, pgroups, pods) goes
-    # here when tools/lab/flasharray/ is wired into labctl.
+    for s in lab.sites:
+        # The next "up" (or "demo") builds the demo tenant again.
+        try:
+            os.unlink(lab.marker('%s-demo-tenant' % s.name))
+        except FileNotFoundError:
+            pass
     return 0
 
 
@@ -244,20 +331,15 @@ def env(lab, args):
     print('export PROTECTOR_LAB_DIR=%s' % lab.dir)
     bin_dir = os.path.join(lab.dir, 'bin')
     print('export PATH=%s:$PATH' % bin_dir)
-    # ---- FlashArray emulators (tools/lab/flasharray/) -------------------
-    # The emulator adds here, per site:
-    #   PROTECTOR_LAB_ARRAY_A_URL, PROTECTOR_LAB_ARRAY_A_TOKEN,
-    #   PROTECTOR_LAB_ARRAY_B_URL, PROTECTOR_LAB_ARRAY_B_TOKEN
-    # (site A's array is reserved port 16610, site B's 16710).
-    for line in array_exports(lab):
-        print(line)
-    # ---------------------------------------------------------------------
+    # The FlashArray emulators: PROTECTOR_LAB_ARRAY_{A,B}_{URL,TOKEN}.
+    for a in _arrays(lab):
+        for line in a.exports():
+            print(line)
     return 0
 
 
-def array_exports(lab):
-    """Export lines of the arrays' URLs and tokens (emulator's hook)."""
-    return []
+def demo(lab, args):
+    return demo_mod.main(lab, lambda: up(lab, args))
 
 
 def main(argv=None):
@@ -269,15 +351,17 @@ def main(argv=None):
                    '(idempotent)')
     sub.add_parser('down', help='stop every process of the lab')
     st = sub.add_parser('status', help='each service of each site: up/down '
-                        '(exit 3 if any is down)')
+                        '(exit 3 if any is down, 4 if none runs)')
     st.add_argument('--json', action='store_true')
     sub.add_parser('reset', help='delete every tenant resource on both '
                    'sites')
     sub.add_parser('env', help='print the exports to use the lab')
+    sub.add_parser('demo', help='bring the lab up if needed and show '
+                   'protector with the real CLI')
     args = parser.parse_args(argv)
     lab = layout.Lab()
     command = {'up': up, 'down': down, 'status': status, 'reset': reset,
-               'env': env}[args.command]
+               'env': env, 'demo': demo}[args.command]
     try:
         return command(lab, args)
     except proc.LabError as exc:

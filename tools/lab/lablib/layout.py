@@ -25,10 +25,10 @@ shared     16500  PostgreSQL (one cluster, a database per service/site)
 site A     16600  Keystone          16603  Nova API
            16601  Placement         16604  Neutron API
            16602  Glance            16605  Cinder API
-           16610  ... 16619: reserved for the site's FlashArray emulator
-                  and later lab services
+           16610  the site's FlashArray emulator (HTTPS, REST 1.x)
+           16611  ... 16619: reserved for later lab services
 site B     16700 ... 16719: the same layout as site A
-protector  8788   site A's protector-api, 8789 site B's (not the lab's)
+protector  8788   site A's protector-api, 8789 site B's
 =========  =====  =====================================================
 
 The functional tests use 25000, 25432, 24672, 28788 and 28789 (and random
@@ -61,9 +61,9 @@ SERVICE_PORT_OFFSETS = {
     'neutron-api': 4,
     'cinder-api': 5,
 }
-ARRAY_PORT_OFFSET = 10  # reserved for the FlashArray emulator of the site
+ARRAY_PORT_OFFSET = 10  # the FlashArray emulator of the site
 
-# Where protector's API of each site listens (set up by a later step).
+# Where protector's API of each site listens.
 PROTECTOR_PORTS = {'a': 8788, 'b': 8789}
 
 TOOLS_LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -96,6 +96,31 @@ class Site(object):
     @property
     def array_port(self):
         return self.base_port + ARRAY_PORT_OFFSET
+
+    @property
+    def array_name(self):
+        return '%s-array' % self.name
+
+    @property
+    def array_address(self):
+        return '%s:%d' % (LOOPBACK, self.array_port)
+
+    @property
+    def array_url(self):
+        return 'https://' + self.array_address
+
+    @property
+    def array_state_dir(self):
+        # Outside volumes/: only volumes live there.
+        return os.path.join(self.dir, 'array')
+
+    @property
+    def protector_port(self):
+        return PROTECTOR_PORTS[self.letter]
+
+    @property
+    def protector_url(self):
+        return 'http://%s:%d' % (LOOPBACK, self.protector_port)
 
     def url(self, service):
         return 'http://%s:%d' % (LOOPBACK, self.port(service))

@@ -78,8 +78,13 @@ class Processes(object):
         return os.path.join(self.lab.run_dir, name + '.pid')
 
     def spawn(self, name, cmd, log_path, env=None, cwd=None, user=None,
-              group=None):
-        """Start cmd detached; record it under name; return its PID."""
+              group=None, stdout=True, tag=None):
+        """Start cmd detached; record it under name; return its PID.
+
+        Its standard error goes to log_path, its standard output too unless
+        stdout is false (a program that prints a secret there).  tag is
+        kept in the record (what the process was started from).
+        """
         os.makedirs(self.lab.run_dir, exist_ok=True)
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         env = dict(os.environ if env is None else env)
@@ -92,18 +97,35 @@ class Processes(object):
                 time.strftime('%Y-%m-%d %H:%M:%S'), ' '.join(cmd))).encode())
             log.flush()
             proc = subprocess.Popen(
-                cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                stdout=log if stdout else subprocess.DEVNULL, stderr=log,
+                start_new_session=True,
                 close_fds=True, **kwargs)
         st = _proc_stat(proc.pid)
-        record = {'pid': proc.pid, 'start_time': st[2] if st else None,
-                  'started_at': time.time(),
-                  'cmd': cmd, 'log': log_path}
+        self._write(name, {'pid': proc.pid,
+                           'start_time': st[2] if st else None,
+                           'started_at': time.time(),
+                           'cmd': cmd, 'log': log_path, 'tag': tag})
+        return proc.pid
+
+    def adopt(self, name, pid, log_path):
+        """Record a process that something else started (by its PID)."""
+        st = _proc_stat(pid)
+        if st is None:
+            return
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            cmd = [a.decode('utf-8', 'replace')
+                   for a in f.read().split(b'\0') if a]
+        self._write(name, {'pid': pid, 'start_time': st[2],
+                           'started_at': time.time(), 'cmd': cmd,
+                           'log': log_path})
+
+    def _write(self, name, record):
+        os.makedirs(self.lab.run_dir, exist_ok=True)
         tmp = self._pidfile(name) + '.tmp'
         with open(tmp, 'w') as f:
             json.dump(record, f)
         os.replace(tmp, self._pidfile(name))
-        return proc.pid
 
     def record(self, name):
         try:
@@ -154,6 +176,12 @@ class Processes(object):
         for name, pid, start in targets:
             if alive(pid, start):
                 _killpg(pid)
+                # Not a group leader (started by another program): itself.
+                if alive(pid, start):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
             else:
                 # Workers left in its process group (its PGID is its PID).
                 _killpg_if_ours(pid, self.lab.dir)
@@ -236,10 +264,15 @@ def _killpg_if_ours(pgid, lab_dir):
 
 
 def run(cmd, log_path, timeout=600, env=None, cwd=None, user=None,
-        group=None, what=None, secrets=()):
-    """Run a short command, output appended to log_path; fail loudly."""
+        group=None, what=None, secrets=(), new_session=False):
+    """Run a short command, output appended to log_path; fail loudly.
+
+    With new_session, the command and what it leaves running in the
+    background get a session of their own (a Ctrl-C on labctl's terminal
+    does not reach them).
+    """
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
-    kwargs = {}
+    kwargs = {'start_new_session': new_session}
     if user is not None:
         kwargs.update(user=user, group=group, extra_groups=[])
     started = time.monotonic()

@@ -166,10 +166,11 @@ class SiteRunner(object):
         env.update(extra or {})
         return env
 
-    def _manage(self, name, *args, timeout=600):
+    def _manage(self, name, *args, timeout=600, secrets=()):
         return proc.run([self.lab.bin(name)] + list(args),
                         self.site.log('setup'), timeout=timeout,
-                        env=self._env(), what='%s %s' % (name, args[-1]))
+                        env=self._env(), what='%s %s' % (name, args[-1]),
+                        secrets=secrets)
 
     def _once(self, step, func):
         marker = '%s-%s' % (self.site.name, step)
@@ -221,7 +222,8 @@ class SiteRunner(object):
         self._manage('nova-manage', *conf, 'api_db', 'sync')
         self._manage('nova-manage', *conf, 'cell_v2', 'map_cell0',
                      '--database_connection',
-                     self.site.db_url('nova_cell0'))
+                     self.site.db_url('nova_cell0'),
+                     secrets=[self.site.db_url('nova_cell0')])
         out = self._manage('nova-manage', *conf, 'cell_v2', 'list_cells')
         if ' cell1 ' not in out:
             self._manage('nova-manage', *conf, 'cell_v2', 'create_cell',

@@ -25,6 +25,9 @@ FlashArray emulator serves.
 Manage accepts the reference the mixin documents (``source-name`` =
 ``<share>/<file>``, as listed by ``cinder manageable-list``) and, for
 convenience, a bare file name in the share (``source-name=<file>``).
+Only the files at the top of the share are volumes: the array emulator
+keeps its snapshots, transfers and destroyed volumes in dot-directories
+there.
 """
 
 import os
@@ -33,7 +36,9 @@ from cinder.objects import fields
 from cinder.volume.drivers import nfs
 from cinder.volume.drivers import remotefs
 from cinder.volume import volume_utils
+from oslo_log import log as logging
 
+LOG = logging.getLogger(__name__)
 VERSION = '1.0.0'
 
 
@@ -104,3 +109,26 @@ class LabFileDriver(remotefs.RemoteFSManageableVolumesMixin,
                         share.rstrip('/'), name)
                     break
         return super()._get_manageable_vol_location(existing_ref)
+
+    def _get_share_manageable_volumes(self, share, managed_volumes):
+        """The files at the top of the share (the mixin walks the tree).
+
+        The array's snapshots (``.snapshots/``) are not volumes, and
+        ``qemu-img info`` on each of them made the listing outlast its
+        clients' timeouts.
+        """
+        found = []
+        mount_path = self._get_mount_point_for_share(share)
+        for name in sorted(os.listdir(mount_path)):
+            path = os.path.join(mount_path, name)
+            if name.startswith('.') or not os.path.isfile(path):
+                continue
+            try:
+                found.append(self._get_manageable_volume(
+                    share, path,
+                    managed_volumes.get(os.path.splitext(name)[0])))
+            except Exception as exc:
+                LOG.error("Failed to get manageable volume info: "
+                          "'%(path)s'. Exception: %(exc)s.",
+                          {'path': path, 'exc': exc})
+        return found
