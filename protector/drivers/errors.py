@@ -282,10 +282,15 @@ class Retrier(object):
     :param attempts: calls at most, the first included (>= 1).
     :param interval: seconds before the first repeat; doubles each time.
     :param max_interval: upper bound of one wait.
+    :param translate: ``translate(exc, where, resource, action)`` returns
+        the typed error for a failure (default: the cloud translation).
+    :param label: what ``where`` is, for the log ("Site", "Array").
     """
 
     def __init__(self, attempts=4, interval=1.0, max_interval=30.0,
-                 sleep=time.sleep):
+                 sleep=time.sleep, translate=None, label='Site'):
+        self._translate = translate or globals()['translate']
+        self.label = label
         self.attempts = max(1, int(attempts))
         self.interval = max(0.0, float(interval))
         self.max_interval = max(self.interval, float(max_interval))
@@ -297,12 +302,12 @@ class Retrier(object):
         # Up to 20 % jitter so that many engines do not retry in step.
         return base * (0.8 + 0.2 * random.random())  # noqa: S311
 
-    def call(self, site, resource, action, func, *args, **kwargs):
+    def call(self, where, resource, action, func, *args, **kwargs):
         """``func(*args, **kwargs)``; typed errors, transient ones retried.
 
         ``idempotent=False`` (a keyword for this method) marks a call that
-        creates something: it is repeated only when the cloud cannot have
-        acted on it.
+        creates something: it is repeated only when the cloud or array
+        cannot have acted on it.
         """
         idempotent = kwargs.pop('idempotent', True)
         attempt = 1
@@ -310,7 +315,7 @@ class Retrier(object):
             try:
                 return func(*args, **kwargs)
             except Exception as exc:
-                error = translate(exc, site, resource, action)
+                error = self._translate(exc, where, resource, action)
                 repeat = error.transient and (idempotent or
                                               error.unprocessed)
                 if not repeat or attempt >= self.attempts:
@@ -318,10 +323,11 @@ class Retrier(object):
                         raise
                     raise error from None
                 delay = self.delay(attempt)
-                LOG.warning('Site %(site)s: %(action)s %(resource)s failed '
-                            '(%(detail)s); attempt %(attempt)d of '
+                LOG.warning('%(label)s %(where)s: %(action)s %(resource)s '
+                            'failed (%(detail)s); attempt %(attempt)d of '
                             '%(attempts)d in %(delay).1f s',
-                            {'site': error.site, 'action': action,
+                            {'label': self.label, 'where': where,
+                             'action': action,
                              'resource': resource, 'detail': error.detail,
                              'attempt': attempt + 1,
                              'attempts': self.attempts, 'delay': delay})

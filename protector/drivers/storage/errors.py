@@ -16,12 +16,8 @@ Never the API token: :func:`detail` masks it wherever it appears.
 
 import time
 
-from oslo_log import log as logging
-
 from protector.common import exception
 from protector.drivers import errors
-
-LOG = logging.getLogger(__name__)
 
 
 def detail(text, *secrets):
@@ -130,35 +126,5 @@ class Retrier(errors.Retrier):
     def __init__(self, translate, attempts=4, interval=1.0,
                  max_interval=30.0, sleep=time.sleep):
         super().__init__(attempts=attempts, interval=interval,
-                         max_interval=max_interval, sleep=sleep)
-        self._translate = translate
-
-    def call(self, array, resource, action, func, *args, **kwargs):
-        """``func(*args, **kwargs)`` with typed errors.
-
-        ``idempotent=False`` marks a call that creates something: it is
-        repeated only when the array cannot have acted on it.
-        """
-        idempotent = kwargs.pop('idempotent', True)
-        attempt = 1
-        while True:
-            try:
-                return func(*args, **kwargs)
-            except Exception as exc:
-                error = self._translate(exc, array, resource, action)
-                repeat = error.transient and (idempotent or
-                                              error.unprocessed)
-                if not repeat or attempt >= self.attempts:
-                    if error is exc:
-                        raise
-                    raise error from None
-                delay = self.delay(attempt)
-                LOG.warning('Array %(array)s: %(action)s %(resource)s '
-                            'failed (%(detail)s); attempt %(attempt)d of '
-                            '%(attempts)d in %(delay).1f s',
-                            {'array': error.array, 'action': action,
-                             'resource': resource, 'detail': error.detail,
-                             'attempt': attempt + 1,
-                             'attempts': self.attempts, 'delay': delay})
-                self._sleep(delay)
-                attempt += 1
+                         max_interval=max_interval, sleep=sleep,
+                         translate=translate, label='Array')
