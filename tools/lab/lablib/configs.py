@@ -155,8 +155,8 @@ def _nova_common(site):
             'my_ip': layout.LOOPBACK,
             'state_path': os.path.join(d, 'state'),
             'transport_url': site.transport_url,
-            'compute_driver': 'fake.FakeDriverWithoutFakeNodes',
-            # The fake driver forgets its instances on restart.
+            # The fake driver, with guests that outlive a restart.
+            'compute_driver': 'lab_fake.LabFakeDriver',
             'sync_power_state_interval': -1,
             'heal_instance_info_cache_interval': -1,
         },

@@ -136,7 +136,7 @@ def ensure_venv(lab):
         have = None
     if have == digest:
         return False
-    _say('installing the lab plugins (ML2 driver, Cinder backend)')
+    _say('installing the lab plugins (ML2, Cinder and Nova drivers)')
     # A copy: pip must not write build files into the source tree.
     build = os.path.join(lab.dir, 'build', 'plugins')
     shutil.rmtree(build, ignore_errors=True)
@@ -153,7 +153,7 @@ def ensure_venv(lab):
 
 # Services that load the lab plugins (restarted when they change).
 PLUGIN_USERS = ('neutron-api', 'cinder-api', 'cinder-scheduler',
-                'cinder-volume')
+                'cinder-volume', 'nova-compute')
 
 
 def ensure(lab):

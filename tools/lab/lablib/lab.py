@@ -16,6 +16,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import signal
 import sys
 import time
 
@@ -261,6 +262,20 @@ def down(lab, args):
     return 1 if left else 0
 
 
+def stop(lab, args):
+    """Stop services of one site (a disaster); ``up`` starts them again."""
+    procs = proc.Processes(lab)
+    keys = ['%s-%s' % (args.site, name) for name in args.services]
+    unknown = [k for k in keys if procs.record(k) is None]
+    if unknown:
+        raise proc.LabError('not running (or not a service of the lab): %s;'
+                            ' see labctl status' % ', '.join(unknown))
+    procs.stop(keys, sig=signal.SIGKILL if args.kill else signal.SIGTERM)
+    say('%s %s on %s' % ('killed (SIGKILL)' if args.kill else 'stopped',
+                         ' '.join(args.services), args.site))
+    return 0
+
+
 def status(lab, args):
     procs = proc.Processes(lab)
     pg = shared.Postgres(lab)
@@ -353,6 +368,14 @@ def main(argv=None):
     st = sub.add_parser('status', help='each service of each site: up/down '
                         '(exit 3 if any is down, 4 if none runs)')
     st.add_argument('--json', action='store_true')
+    sp = sub.add_parser('stop', help='stop services of one site, as a '
+                        'disaster would ("up" starts them again)')
+    sp.add_argument('site', choices=[s.name for s in layout.Lab().sites])
+    sp.add_argument('services', nargs='+', metavar='service',
+                    help='as "labctl status" names them, e.g. nova-api '
+                    'protector-engine')
+    sp.add_argument('--kill', action='store_true',
+                    help='SIGKILL, no time to clean up')
     sub.add_parser('reset', help='delete every tenant resource on both '
                    'sites')
     sub.add_parser('env', help='print the exports to use the lab')
@@ -360,7 +383,8 @@ def main(argv=None):
                    'protector with the real CLI')
     args = parser.parse_args(argv)
     lab = layout.Lab()
-    command = {'up': up, 'down': down, 'status': status, 'reset': reset,
+    command = {'up': up, 'down': down, 'status': status, 'stop': stop,
+               'reset': reset,
                'env': env, 'demo': demo}[args.command]
     try:
         return command(lab, args)

@@ -299,12 +299,22 @@ def register_sites(lab, site):
 
 
 def delete_groups(lab, site):
-    """Delete the demo project's protection groups on site (both sites')."""
+    """Delete the demo project's protection groups on site (both sites').
+
+    A group whose two copies differ (after an unplanned failover, say) is
+    made whole with ``sync-force`` first, as an operator would.
+    """
     ids = _openstack(lab, site.name, 'protector', 'protection-group', 'list',
                      '-f', 'value', '-c', 'ID').split()
-    if ids:
-        _openstack(lab, site.name, 'protector', 'protection-group',
-                   'delete', *ids)
+    for group_id in ids:
+        try:
+            _openstack(lab, site.name, 'protector', 'protection-group',
+                       'delete', group_id)
+        except proc.LabError:
+            _openstack(lab, site.name, 'protector', 'protection-group',
+                       'sync-force', group_id)
+            _openstack(lab, site.name, 'protector', 'protection-group',
+                       'delete', group_id)
     return len(ids)
 
 

@@ -121,7 +121,7 @@ def services(site):
                 [lab.bin('nova-scheduler'), '--config-file',
                  etc('nova', 'nova.conf')]),
         Service(site, 'nova-compute',
-                [lab.bin('nova-compute'), '--config-file',
+                [lab.bin('lab-nova-compute'), '--config-file',
                  etc('nova', 'nova-compute.conf')]),
         Service(site, 'cinder-scheduler',
                 [lab.bin('cinder-scheduler'), '--config-file',

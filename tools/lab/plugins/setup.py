@@ -10,7 +10,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The lab's own plugins for Neutron and Cinder (lab use only).
+"""The lab's own plugins for Neutron, Cinder and Nova (lab use only).
 
 ``labctl up`` installs this package into the lab virtualenv; it is not
 part of protector and is never installed anywhere else.
@@ -21,13 +21,16 @@ import setuptools
 setuptools.setup(
     name='protector-lab-plugins',
     version='1.0.0',
-    description='ML2 mechanism driver and Cinder backend of the protector '
-                'two-site lab (test fixtures)',
+    description='ML2 mechanism driver, Cinder backend and Nova virt '
+                'driver of the protector two-site lab (test fixtures)',
     packages=['protector_lab_plugins'],
     python_requires='>=3.10',
     entry_points={
         'neutron.ml2.mechanism_drivers': [
             'lab_bind_all = protector_lab_plugins.ml2:BindAllMechanismDriver',
+        ],
+        'console_scripts': [
+            'lab-nova-compute = protector_lab_plugins.virt:main',
         ],
     },
 )
