@@ -2,8 +2,8 @@
 
 An error answered by protector-api becomes an :class:`HttpError` whose
 ``str()`` is the server's ``error.message`` (followed by one line per entry
-of ``error.problems`` when the server lists problems, as it does for a
-recovery plan), so the CLI prints what the server said and nothing else.
+of ``error.problems`` that the message does not already hold, as for a
+recovery plan), so the CLI prints what the server said, once.
 """
 
 
@@ -35,7 +35,8 @@ class HttpError(ClientException):
         super().__init__(message)
 
     def __str__(self):
-        return '\n'.join([self.message] + [str(p) for p in self.problems])
+        return '\n'.join([self.message] + [
+            str(p) for p in self.problems if str(p) not in self.message])
 
 
 class BadRequest(HttpError):

@@ -308,6 +308,7 @@ class FakeCloudDriver(base.CloudDriver):
                              if g not in group_ids)
             ports.append({
                 'port_id': port['id'], 'network_id': port['network_id'],
+                'network_name': cloud.networks[port['network_id']]['name'],
                 'mac_address': port['mac_address'], 'fixed_ips': fixed_ips,
                 'security_group_ids': list(port['security_group_ids']),
                 'floating_ips': sorted(

@@ -9,8 +9,10 @@ revert failed (``operation cleanup``): what it made on the target.
 from oslo_config import cfg
 
 from protector.db import api as db
+from protector.drivers import errors
 from protector.engine.operations import base
 from protector.engine.operations import environment
+from protector.engine.operations import outcome
 from protector.engine.operations import record
 from protector.engine.operations import steps
 from protector.engine.operations import undo
@@ -23,8 +25,11 @@ class CleanupSourceResources(base.OperationTask):
     """Delete the servers, ports and volumes left on the source site.
 
     A failure is recorded and never undoes the failover.  After an
-    unplanned failover the source may hold writes newer than the recovery
-    point, so its cleanup waits for the operator (``defer``).
+    unplanned failover, or one from a recovery point the operator chose,
+    the source may hold writes newer than the point used, so its cleanup
+    waits for the operator (``defer``).  A member whose server did not
+    come up on the target keeps its source server and volumes: they are
+    its only complete copy.
     """
 
     step = steps.CLEANUP_SOURCE
@@ -35,19 +40,24 @@ class CleanupSourceResources(base.OperationTask):
 
     def execute(self, operation_id, members):
         env, recorder = self.begin(operation_id)
-        if self.defer and env.operation.failover_type == steps.UNPLANNED:
+        older_point = (env.operation.failover_type == steps.UNPLANNED or
+                       env.parameters.get('recovery_point'))
+        if self.defer and older_point:
             recorder.step_failed(self.step, (
                 "%sthe servers and volumes on site %s may hold writes newer "
                 "than the recovery point used. When site %s is back and "
-                "you no longer need them, run 'openstack protector "
-                "operation cleanup %s'."
+                "you no longer need them, run '%s'."
                 % (steps.DEFERRED, env.source.name, env.source.name,
-                   operation_id)))
+                   outcome.cleanup_command(env.context, operation_id))))
             return
         cloud, project = env.cloud(env.source), env.project(env.source)
         cinder_group = env.cinder_group(env.source)
+        results = recorder.members()
+        listed = [m for m in members.values()
+                  if results.get(m['member_id'], {}).get('status') == 'active']
+        kept = [m['server_name'] for m in members.values() if m not in listed]
 
-        def clean(member):
+        def remove_server(member):
             spec = member['spec']
             server_id = member['server_id']
             cloud.delete_server(project, server_id)
@@ -56,11 +66,10 @@ class CleanupSourceResources(base.OperationTask):
             undo.delete_ports(cloud, project, [
                 p['port_id'] for p in spec.get('ports') or []
                 if p.get('port_id')], floating_ips=False)
-            volume_ids = [v['volume_id'] for v in spec.get('volumes') or []]
-            if cinder_group and volume_ids:
-                cloud.remove_volumes_from_group(project, cinder_group,
-                                                volume_ids)
-            for volume_id in volume_ids:
+
+        def release_volumes(member):
+            for volume in member['spec'].get('volumes') or []:
+                volume_id = volume['volume_id']
                 if CONF.engine.source_volume_release == 'unmanage':
                     cloud.unmanage_volume(project, volume_id)
                 else:
@@ -69,18 +78,38 @@ class CleanupSourceResources(base.OperationTask):
                                           CONF.engine.volume_timeout)
             recorder.member(member['member_id'], source_cleaned=True)
 
-        listed = list(members.values())
-        failures = base.each(clean, listed)
+        failures = base.each(remove_server, listed)
+        detached = [m for i, m in enumerate(listed) if i not in failures]
+        volume_ids = [v['volume_id'] for m in detached
+                      for v in m['spec'].get('volumes') or []]
+        if cinder_group and volume_ids:
+            # One change of the Cinder group for every member at once.
+            try:
+                cloud.remove_volumes_from_group(project, cinder_group,
+                                                volume_ids)
+            except errors.DriverError as exc:
+                failures.update({listed.index(m): exc for m in detached})
+                detached = []
+        released = base.each(release_volumes, detached)
+        failures.update({listed.index(detached[i]): exc
+                         for i, exc in released.items()})
+        if kept:
+            recorder.step_failed(self.step, (
+                "Server(s) %s did not come up on site %s: their servers and "
+                "volumes on site %s are kept, stopped, as their only "
+                "complete copy. Start them there, or recover them by hand "
+                "on site %s." % (', '.join(sorted(kept)), env.target.name,
+                                 env.source.name, env.target.name)))
         if failures:
             recorder.step_failed(self.step, (
                 "%s. Nothing was undone: the workload runs on site %s. Fix "
-                "the cause, then run 'openstack protector operation cleanup "
-                "%s'." % ('; '.join('server %s: %s' % (
+                "the cause, then run '%s'." % ('; '.join('server %s: %s' % (
                     listed[i]['server_name'], failures[i])
                     for i in sorted(failures)), env.target.name,
-                    operation_id)))
+                    outcome.cleanup_command(env.context, operation_id))))
             return
-        self.done(recorder)
+        if not kept:
+            self.done(recorder)
 
 
 class _TestCleanupTask(base.OperationTask):

@@ -31,7 +31,7 @@ def _spec_port_of_subnet(spec, subnet_id=None, cidr=None):
 def ports(member, subnets):
     """The NICs of the server to recreate, in order.
 
-    ``[{'network_id', 'fixed_ip', 'mac_address', 'floating_ip',
+    ``[{'network_id', 'network_name', 'fixed_ip', 'mac_address', 'floating_ip',
     'problem'}]`` with the source network and fixed IP.  ``subnets`` is
     the group's plan ``subnets`` section.  A plan port whose subnet
     matches no NIC of the server gets a ``problem``.
@@ -40,6 +40,7 @@ def ports(member, subnets):
     planned = (member.get('overrides') or {}).get('ports')
     if not planned:
         return [{'network_id': port.get('network_id'),
+                 'network_name': port.get('network_name'),
                  'fixed_ip': dict((port.get('fixed_ips') or [{}])[0]),
                  'mac_address': port.get('mac_address'),
                  'floating_ip': bool(port.get('floating_ips')),
@@ -61,6 +62,7 @@ def ports(member, subnets):
         if entry.get('ip'):
             fixed['ip_address'] = entry['ip']
         result.append({'network_id': (port or {}).get('network_id'),
+                       'network_name': (port or {}).get('network_name'),
                        'fixed_ip': fixed,
                        'mac_address': entry.get('mac') or (
                            port or {}).get('mac_address'),

@@ -142,7 +142,11 @@ class UpdateProtectionGroup(base.OperationTask):
 
 
 class SyncMetadata(base.OperationTask):
-    """Push the group to the peer; a peer that is gone is recorded."""
+    """Push the group to the peer; a peer that is gone is recorded.
+
+    After an unplanned failover the old site is expected to be gone: its
+    repair is then deferred to the operator, not counted as an error.
+    """
 
     step = steps.SYNC_METADATA
 
@@ -152,11 +156,13 @@ class SyncMetadata(base.OperationTask):
             sync.push(env.context, env.group.id)
         group = db.group_get(env.context, env.group.id)
         if group.last_sync_error:
+            expected = env.operation.failover_type == steps.UNPLANNED
             recorder.step_failed(self.step, (
-                "Peer site '%s' did not receive version %d of the group "
+                "%sPeer site '%s' did not receive version %d of the group "
                 "(%s); its copy is stale. When it is back, run 'openstack "
                 "protector protection-group sync-force %s' on site '%s'."
-                % (sync.peer_site(env.context).name, group.metadata_version,
+                % (steps.DEFERRED if expected else '',
+                   sync.peer_site(env.context).name, group.metadata_version,
                    group.last_sync_error, group.name,
                    sync.local_site(env.context).name)))
             return

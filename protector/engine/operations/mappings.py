@@ -73,15 +73,24 @@ class TargetResolver(object):
             kind, ident, 'is ambiguous (%d of that name)' % len(found)
             if found else 'does not exist', self.site_name))
 
-    def network(self, source_network_id):
+    def mapped_network(self, source_network_id, source_network_name=None):
+        """What the mappings give for a source network (id or name)."""
+        mapping = self.mappings['network']
+        if source_network_id in mapping:
+            return mapping[source_network_id]
+        return mapping.get(source_network_name) if source_network_name \
+            else None
+
+    def network(self, source_network_id, source_network_name=None):
         """The target network for a source network, or None if unmapped.
 
-        An unmapped network is used as it is when the target has a
-        network of that id (a shared provider network, say).
+        A mapping may name the source network by id or by name.  An
+        unmapped network is used as it is when the target has a network
+        of that id (a shared provider network, say).
         """
         if source_network_id in self._networks:
             return self._networks[source_network_id]
-        wanted = self.mappings['network'].get(source_network_id)
+        wanted = self.mapped_network(source_network_id, source_network_name)
         if wanted is None:
             try:
                 found = self.cloud.get_network(self.project_id,

@@ -27,8 +27,10 @@ class IsolateNetworks(base.OperationTask):
         resolver = mapping_lib.TargetResolver(cloud, project, mappings,
                                               env.target.name)
         cidrs = {}
+        network_names = {}
         for member in members.values():
             for port in desired.ports(member, subnets):
+                network_names[port['network_id']] = port['network_name']
                 if port['network_id'] and port['fixed_ip'].get('cidr'):
                     cidrs.setdefault(port['network_id'], set()).add(
                         port['fixed_ip']['cidr'])
@@ -36,7 +38,8 @@ class IsolateNetworks(base.OperationTask):
                     cidrs.setdefault(port['network_id'], set())
         isolated = {}
         for source_network, wanted in sorted(cidrs.items()):
-            mapped = resolver.network(source_network)
+            mapped = resolver.network(source_network,
+                                      network_names.get(source_network))
             if mapped is not None:
                 wanted = wanted | {s['cidr'] for s in resolver.subnets(
                     mapped['id'])}

@@ -7,9 +7,18 @@ from taskflow import states
 from protector.db import api as db
 from protector.engine.operations import record
 from protector.engine.operations import steps
+from protector.engine import sync
 
 LOG = logging.getLogger(__name__)
-CLEANUP = "openstack protector operation cleanup %s"
+
+
+def cleanup_command(context, operation_id):
+    """What the operator runs to finish an operation, and where.
+
+    Operations are recorded by the site that ran them only.
+    """
+    return ("openstack protector operation cleanup %s' on site '%s"
+            % (operation_id, sync.local_site(context).name))
 
 
 def _failure_text(failure):
@@ -72,7 +81,8 @@ def failed(context, operation_id, storage, error=None):
         # Nothing to undo: what was removed stays removed.
         recorder.finish(steps.FAILED, "%s Once the cause is fixed, run "
                         "'%s' to finish removing the test failover."
-                        % (text(error), CLEANUP % operation_id))
+                        % (text(error),
+                           cleanup_command(context, operation_id)))
         return
     if storage.get_flow_state() == states.REVERTED:
         if cancelled:
@@ -86,7 +96,7 @@ def failed(context, operation_id, storage, error=None):
     db.group_update(context, group.id, {'status': 'error'}, bump=False)
     recorder.finish(steps.FAILED, "%s Undoing what it did failed too (see "
                     "steps_failed); once the cause is fixed, run '%s'."
-                    % (text(error), CLEANUP % operation_id))
+                    % (text(error), cleanup_command(context, operation_id)))
 
 
 def lost(context, operation_id):
@@ -98,9 +108,11 @@ def lost(context, operation_id):
 
 def overtaken(context, operation_id):
     """The other site took the group over while this engine was down."""
+    operation = db.operation_get(context, operation_id)
+    group = db.group_get(context, operation.protection_group_id)
     record.Recorder(context, operation_id).finish(
         steps.FAILED, 'Not resumed: while this site was down the other site '
         'changed the protection group (an unplanned failover, probably), '
         "so this site's copy is stale. Run 'openstack protector "
-        "protection-group sync-force <group>' on the other site, then look "
-        'at both sites before starting anything here.')
+        "protection-group sync-force %s' on the other site, then look "
+        'at both sites before starting anything here.' % group.name)

@@ -148,7 +148,9 @@ def _site(request, site, env):
                           check['check'], check['detail'], CLI, site.name))
 
 
-def _network_name(env, request, network_id):
+def _network_name(env, request, network_id, captured=None):
+    if captured:
+        return captured
     if request.unplanned:
         return 'name unknown: site %s is not asked' % request.source.name
     try:
@@ -173,18 +175,19 @@ def _mapping_problems(request, env):
                 continue
             network_id = port['network_id']
             try:
-                found = resolver.network(network_id)
+                found = resolver.network(network_id, port['network_name'])
             except mapping_lib.MappingError as exc:
                 problems.append('Network mapping %s=%s: %s' % (
-                    network_id, request.mappings['network'][network_id],
-                    exc.msg))
+                    network_id, resolver.mapped_network(
+                        network_id, port['network_name']), exc.msg))
                 continue
             if found is None and network_id not in missing_networks:
                 missing_networks.add(network_id)
                 problems.append(
                     'No network mapping for network %s (%s) used by '
                     'server %s; add --network-mapping %s=<target network>'
-                    % (network_id, _network_name(env, request, network_id),
+                    % (network_id, _network_name(
+                        env, request, network_id, port['network_name']),
                        name, network_id))
         try:
             resolver.flavor(member['spec'].get('flavor'),
@@ -264,7 +267,10 @@ def _snapshot(request, env):
             "recovery-point list %s'." % (chosen, request.group.name,
                                           request.target.name, CLI,
                                           request.group.name))
-    if not completed:
+    final_sync = (request.action in (steps.FAILOVER, steps.FAILBACK) and
+                  not request.unplanned and not chosen)
+    if not completed and not final_sync:
+        # A planned move replicates now and waits for that snapshot.
         raise exception.Conflict(
             reason="No fully replicated snapshot of protection group '%s' "
                    "is on the array of site %s (%s) yet; run '%s "

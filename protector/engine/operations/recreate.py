@@ -8,11 +8,11 @@ volumes, with the operation's markers in its metadata.
 
 import base64
 import binascii
-import threading
 
 from oslo_config import cfg
 from oslo_utils import timeutils
 
+from protector.common import locks
 from protector.drivers import errors
 from protector.engine.operations import boot
 from protector.engine.operations import desired
@@ -21,13 +21,6 @@ from protector.engine.operations import names
 from protector.engine.operations import undo
 
 CONF = cfg.CONF
-_group_locks_guard = threading.Lock()
-_group_locks = {}
-
-
-def _group_lock(key):
-    with _group_locks_guard:
-        return _group_locks.setdefault(key, threading.Lock())
 
 
 def _user_data(value):
@@ -65,10 +58,11 @@ class ServerBuilder(object):
 
     # Ports
 
-    def _network(self, source_network_id):
+    def _network(self, source_network_id, source_network_name):
         if source_network_id in self.isolated:
             return {'id': self.isolated[source_network_id]}
-        network = self.resolver.network(source_network_id)
+        network = self.resolver.network(source_network_id,
+                                        source_network_name)
         if network is None:
             raise mapping_lib.MappingError(
                 reason='No network mapping for network %s used by server '
@@ -113,7 +107,8 @@ class ServerBuilder(object):
             name = names.port(self.env.operation_id, self.member_id, index)
             found = existing.get(name)
             if found is None:
-                network = self._network(port['network_id'])
+                network = self._network(port['network_id'],
+                                        port['network_name'])
                 fixed = self.resolver.fixed_ip(network, port['fixed_ip'])
                 found = self._create_port(name, network, fixed,
                                           port['mac_address'], groups)
@@ -131,7 +126,7 @@ class ServerBuilder(object):
         name = group['name']
         if self.test:
             name = names.server_group(self.env.operation_id, name)
-        with _group_lock((self.env.operation_id, name)):
+        with locks.named('server group', self.env.operation_id, name):
             found = self.cloud.list_server_groups(self.project, name=name)
             if found:
                 return found[0]['id']

@@ -17,6 +17,7 @@ from protector.drivers import errors
 from protector.engine.operations import base
 from protector.engine.operations import environment
 from protector.engine.operations import names
+from protector.engine.operations import outcome
 from protector.engine.operations import record
 from protector.engine.operations import steps
 from protector.engine.operations import undo
@@ -255,9 +256,8 @@ class ReverseReplication(base.OperationTask):
             recorder.step_failed(self.step, (
                 "Replication from site %s back to site %s is not set up "
                 "(%s); until it is, the group has no copy on site %s. "
-                "When that site's array answers, run 'openstack protector "
-                "operation cleanup %s'."
+                "When that site's array answers, run '%s'."
                 % (env.target.name, env.source.name, exc, env.source.name,
-                   operation_id)))
+                   outcome.cleanup_command(env.context, operation_id))))
             return
         self.done(recorder)

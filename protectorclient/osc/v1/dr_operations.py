@@ -3,7 +3,8 @@ test-cleanup|sync``: start a DR operation, and ``--wait`` for it.
 
 Each command returns the operation at once (the engine works on it in the
 background); with ``--wait`` it shows the progress on stderr until the
-operation ends and exits non-zero when it failed or was cancelled.
+operation ends and exits 1 when it failed or was cancelled, 2 when it
+completed with errors (some members were not recovered), 0 otherwise.
 """
 
 import time
@@ -21,6 +22,9 @@ ENDED_FIELDS = STARTED_FIELDS + (
     'started_at', 'completed_at', 'error_message')
 RUNNING = ('running', 'cancelling')
 FAILED = ('failed', 'cancelled')
+PARTIAL = 'completed_with_errors'
+# Exit code of --wait when the operation completed with errors.
+PARTIAL_EXIT = 2
 # Seconds between two looks at a running operation.
 POLL_SECONDS = 2.0
 
@@ -39,6 +43,16 @@ def progress_line(operation):
                                done[-1] if done else 'starting')
 
 
+def member_line(member):
+    line = 'server %s: %s' % (member.get('server_name'),
+                              member.get('status'))
+    if member.get('seconds_to_active') is not None:
+        line += ', ACTIVE in %.1f s' % member['seconds_to_active']
+    if member.get('reason'):
+        line += ' (%s)' % member['reason']
+    return line
+
+
 def wait_for(client, operation, out):
     """Follow ``operation`` until it ends; raise when it failed."""
     shown = None
@@ -52,6 +66,8 @@ def wait_for(client, operation, out):
             break
         time.sleep(POLL_SECONDS)
         operation = client.operations.get(operation['id'])
+    for member in operation.get('members') or []:
+        out.write(member_line(member) + '\n')
     for failure in operation.get('steps_failed') or []:
         out.write('step %s: %s\n' % (failure.get('step'),
                                      failure.get('reason')))
@@ -84,7 +100,25 @@ def mapping_options(parsed_args, kinds=('network', 'flavor', 'image')):
     return options
 
 
-class _StartOperation(command.ShowOne):
+class WaitingCommand(command.ShowOne):
+    """A command whose ``--wait`` exits 2 after a partial success.
+
+    The operation is still shown: the operator needs its steps_failed.
+    """
+
+    partial = False
+
+    def wait(self, client, operation):
+        operation = wait_for(client, operation, self.app.stderr)
+        self.partial = operation.get('status') == PARTIAL
+        return operation
+
+    def run(self, parsed_args):
+        code = super().run(parsed_args)
+        return PARTIAL_EXIT if self.partial and not code else code
+
+
+class _StartOperation(WaitingCommand):
     """Base of the commands that start an operation."""
 
     action = None
@@ -102,8 +136,8 @@ class _StartOperation(command.ShowOne):
         parser.add_argument(
             '--wait', action='store_true', default=False,
             help='Wait until the operation ends, showing its progress '
-                 '(percent and step) on stderr; exit non-zero when it '
-                 'fails')
+                 '(percent and step) on stderr; exit 1 when it fails, 2 '
+                 'when it completes with errors')
         return parser
 
     def take_action(self, parsed_args):
@@ -113,8 +147,7 @@ class _StartOperation(command.ShowOne):
             **self.options(parsed_args))
         if not parsed_args.wait:
             return show_operation(operation, STARTED_FIELDS)
-        operation = wait_for(client, operation, self.app.stderr)
-        return show_operation(operation, ENDED_FIELDS)
+        return show_operation(self.wait(client, operation), ENDED_FIELDS)
 
 
 class _RecoveryOperation(_StartOperation):

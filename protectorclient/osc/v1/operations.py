@@ -54,7 +54,7 @@ class ShowOperation(command.ShowOne):
         return common.show(operation, OPERATION_FIELDS)
 
 
-class _OperationAction(command.ShowOne):
+class _OperationAction(dr_operations.WaitingCommand):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -63,15 +63,14 @@ class _OperationAction(command.ShowOne):
         parser.add_argument(
             '--wait', action='store_true', default=False,
             help='Wait until it ends, showing the progress on stderr; exit '
-                 'non-zero when it fails')
+                 '1 when it fails, 2 when it completes with errors')
         return parser
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
         operation = self.call(client.operations, parsed_args.operation)
         if parsed_args.wait:
-            operation = dr_operations.wait_for(client, operation,
-                                               self.app.stderr)
+            operation = self.wait(client, operation)
         return common.show(operation, OPERATION_FIELDS)
 
 

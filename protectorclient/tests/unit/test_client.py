@@ -225,6 +225,19 @@ class TestErrors(ClientTestCase):
                          'subnets.x: unknown subnet', str(e))
         self.assertEqual(2, len(e.problems))
 
+    def test_problems_the_message_already_holds_are_not_repeated(self):
+        problems = ['No network mapping for network n1',
+                    'No network mapping for network n2']
+        self.http.put(self.tenant('protection-groups/web/plan'),
+                      status_code=400,
+                      json={'error': {'code': 400, 'title': 'Bad Request',
+                                      'message': '; '.join(problems) + '.',
+                                      'problems': problems}})
+
+        e = self.assertRaises(exceptions.BadRequest,
+                              self.client.plans.update, 'web', {})
+        self.assertEqual('; '.join(problems) + '.', str(e))
+
     def test_not_found_and_unknown_codes(self):
         self.http.get(self.admin('sites/nope'), status_code=404,
                       json={'error': {'code': 404, 'message':

@@ -15,6 +15,7 @@ from openstack import exceptions as sdk_exc
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from protector.common import locks
 from protector.drivers.cloud.openstack import common
 from protector.drivers import errors
 
@@ -241,22 +242,29 @@ class BlockStorageMixin(object):
 
     def add_volumes_to_group(self, project_id, group_id, volume_ids,
                              timeout=None):
-        group = self.get_volume_group(project_id, group_id)
-        missing = [v for v in volume_ids if v not in group['volume_ids']]
-        if not missing:
-            return group
-        return self._update_group(project_id, group_id, 'add_volumes',
-                                  missing, timeout, 'add volumes to group')
+        # Cinder refuses a change to a group while the last one is under
+        # way ("Group status must be available"): one at a time.
+        with locks.named('volume group', self.site.name, group_id):
+            group = self.get_volume_group(project_id, group_id)
+            missing = [v for v in volume_ids if v not in group['volume_ids']]
+            if not missing:
+                return group
+            return self._update_group(project_id, group_id, 'add_volumes',
+                                      missing, timeout,
+                                      'add volumes to group')
 
     def remove_volumes_from_group(self, project_id, group_id, volume_ids,
                                   timeout=None):
-        group = self.get_volume_group(project_id, group_id)
-        present = [v for v in volume_ids if v in group['volume_ids']]
-        if not present:
-            return group
-        return self._update_group(project_id, group_id, 'remove_volumes',
-                                  present, timeout,
-                                  'remove volumes from group')
+        # Cinder refuses a change to a group while the last one is under
+        # way ("Group status must be available"): one at a time.
+        with locks.named('volume group', self.site.name, group_id):
+            group = self.get_volume_group(project_id, group_id)
+            present = [v for v in volume_ids if v in group['volume_ids']]
+            if not present:
+                return group
+            return self._update_group(project_id, group_id,
+                                      'remove_volumes', present, timeout,
+                                      'remove volumes from group')
 
     def delete_volume_group(self, project_id, group_id, timeout=None):
         group = common.absent(lambda: self.get_volume_group(project_id,

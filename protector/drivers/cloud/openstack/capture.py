@@ -124,6 +124,7 @@ class CaptureMixin(object):
                     floating.setdefault(ip.port_id, []).append(
                         ip.floating_ip_address)
         cidrs = {}
+        network_names = {}
         group_ids = []
         captured = []
         for port in ports:
@@ -137,10 +138,17 @@ class CaptureMixin(object):
                 fixed_ips.append({'subnet_id': subnet_id,
                                   'ip_address': fixed.get('ip_address'),
                                   'cidr': cidrs[subnet_id]})
+            if port.network_id not in network_names:
+                # Operators map networks by name as often as by id.
+                network = _quiet(lambda: conn.network.get_network(
+                    port.network_id))
+                network_names[port.network_id] = getattr(network, 'name',
+                                                         None)
             port_groups = list(port.security_group_ids or [])
             group_ids.extend(g for g in port_groups if g not in group_ids)
             captured.append({
                 'port_id': port.id, 'network_id': port.network_id,
+                'network_name': network_names[port.network_id],
                 'mac_address': port.mac_address, 'fixed_ips': fixed_ips,
                 'security_group_ids': port_groups,
                 'floating_ips': sorted(floating.get(port.id, []))})

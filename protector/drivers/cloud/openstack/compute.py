@@ -3,8 +3,10 @@
 import hashlib
 import re
 
+from openstack import exceptions as sdk_exc
 from oslo_log import log as logging
 
+from protector.common import locks
 from protector.drivers.cloud.openstack import common
 from protector.drivers import errors
 
@@ -192,6 +194,16 @@ class ComputeMixin(object):
         resource = common.describe('key pair', key_name, project_id)
 
         def run(conn):
+            # The servers of a rank boot in parallel and often share a
+            # key pair: one import at a time.
+            with locks.named('key pair', self.site.name, key_name):
+                try:
+                    return usable(conn)
+                except sdk_exc.ConflictException:
+                    # Imported meanwhile by another engine: look again.
+                    return usable(conn)
+
+        def usable(conn):
             mine = conn.compute.find_keypair(key_name, ignore_missing=True)
             public_key = (key_pair or {}).get('public_key')
             if not public_key:
@@ -211,7 +223,7 @@ class ComputeMixin(object):
             LOG.info('Site %(site)s: imported key pair %(name)s for the '
                      'service user', {'site': self.site.name, 'name': name})
             return name
-        return self.pcall(project_id, 'import key pair', resource, run)
+        return self.pcall(project_id, 'import', resource, run)
 
     def delete_key_pair(self, project_id, name):
         self.pcall(project_id, 'delete key pair', common.describe(

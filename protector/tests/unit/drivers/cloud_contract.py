@@ -279,6 +279,7 @@ class CloudDriverContract(object):
         self.assertTrue(captured['availability_zone'])
         self.assertEqual([{
             'port_id': port['id'], 'network_id': network['id'],
+            'network_name': network['name'],
             'mac_address': 'fa:16:3e:5a:00:40',
             'fixed_ips': [{'subnet_id': subnet['id'], 'ip_address': ip,
                            'cidr': self.cidr % 3}],

@@ -103,6 +103,9 @@ class DriverTestCase(testtools.TestCase):
                              ('subnet-back', '10.1.0.0/24')):
             on('GET', hc.NEUTRON + '/v2.0/subnets/' + subnet,
                json={'subnet': {'id': subnet, 'cidr': cidr}})
+        for network in ('net-front', 'net-back'):
+            on('GET', hc.NEUTRON + '/v2.0/networks/' + network,
+               json={'network': {'id': network, 'name': network[4:]}})
         for group, name in (('sg-default', 'default'), ('sg-web', 'web')):
             on('GET', hc.NEUTRON + '/v2.0/security-groups/' + group,
                json={'security_group': {'id': group, 'name': name}})
@@ -136,14 +139,14 @@ class TestCapture(DriverTestCase):
             'user_data': USER_DATA,
             'ports': [
                 {'port_id': 'port-back', 'network_id': 'net-back',
-                 'mac_address': 'fa:16:3e:00:00:02',
+                 'network_name': 'back', 'mac_address': 'fa:16:3e:00:00:02',
                  'fixed_ips': [{'subnet_id': 'subnet-back',
                                 'ip_address': '10.1.0.5',
                                 'cidr': '10.1.0.0/24'}],
                  'security_group_ids': ['sg-default', 'sg-web'],
                  'floating_ips': []},
                 {'port_id': 'port-front', 'network_id': 'net-front',
-                 'mac_address': 'fa:16:3e:00:00:01',
+                 'network_name': 'front', 'mac_address': 'fa:16:3e:00:00:01',
                  'fixed_ips': [{'subnet_id': 'subnet-front',
                                 'ip_address': '10.0.0.5',
                                 'cidr': '10.0.0.0/24'}],

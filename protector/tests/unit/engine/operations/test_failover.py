@@ -179,6 +179,30 @@ class TestPlannedFailover(base.OperationTestCase):
         self.assertEqual('failed_over_partial', self.group_now().status)
         self.assertEqual('error', self.member('web-2').status)
 
+    def test_a_server_that_failed_keeps_its_source_server_and_volumes(self):
+        self.sites.cloud('site-b').failures['boot:web-2'] = ['No valid host']
+        operation = self.start('failover', type='planned')
+
+        self.assertEqual(['web-2'], list(self.target_servers('site-a')))
+        self.assertEqual(['web-2-boot'], self.sites.volumes('site-a'))
+        reasons = {f['step']: f['reason'] for f in operation.steps_failed}
+        self.assertIn('Server(s) web-2 did not come up on site site-b: '
+                      'their servers and volumes on site site-a are kept',
+                      reasons['cleanup_source_resources'])
+
+    def test_a_chosen_older_point_keeps_the_source_until_cleanup(self):
+        sync_op = self.start('sync')
+        point = sync_op.recovery_point['id']
+
+        operation = self.start('failover', type='planned',
+                               recovery_point=point)
+
+        self.assertCompleted(operation)
+        self.assertEqual(4, len(self.target_servers('site-a')))
+        reasons = {f['step']: f['reason'] for f in operation.steps_failed}
+        self.assertIn("operation cleanup %s' on site 'site-a'"
+                      % operation.id, reasons['cleanup_source_resources'])
+
     def test_no_server_up_rolls_everything_back(self):
         for name, _, _, _, _ in fixtures.SERVERS:
             self.sites.cloud('site-b').failures['boot:%s' % name] = ['no']

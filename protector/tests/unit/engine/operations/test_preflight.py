@@ -55,6 +55,18 @@ class TestPreflight(base.OperationTestCase):
                          self.ports_of('site-b', self.target_servers(
                              'site-b')['web-1'])[0]['network_id'])
 
+    def test_source_networks_may_be_named(self):
+        self.drop_stored_network_mapping()
+
+        operation = self.start('failover', type='planned', network_mapping={
+            '%s-site-a' % n: '%s-site-b' % n for n, _ in fixtures.NETWORKS})
+
+        self.assertCompleted(operation)
+        port, = self.ports_of('site-b', self.target_servers('site-b')[
+            'web-1'])
+        self.assertEqual(self.sites.networks['site-b']['net-web'],
+                         port['network_id'])
+
     def test_call_time_mappings_win_over_stored_ones(self):
         web = self.sites.networks['site-a']['net-web']
         operation = self.start('failover', type='planned', network_mapping={
@@ -213,6 +225,12 @@ class TestNoSnapshotYet(base.OperationTestCase):
                       "(https://fa-b.test) yet; run 'openstack protector "
                       "protection-group sync three-tier --wait', then "
                       "retry.", error.msg)
+
+    def test_a_planned_failover_replicates_now_instead(self):
+        operation = self.start('failover', type='planned')
+
+        self.assertCompleted(operation)
+        self.assertIn('final_replication_sync', operation.steps_completed)
 
 
 class TestOneOperationAtATime(base.OperationTestCase):

@@ -10,12 +10,12 @@ state of the engine and resumes from the database.
 
 import fixtures as fixtures_lib
 
+from protector.common import locks
 from protector.db import api as db
 from protector.engine.operations import group_tasks
 from protector.engine.operations import manager
 from protector.engine.operations import outcome
 from protector.engine.operations import record
-from protector.engine.operations import recreate
 from protector.engine.operations import runner
 from protector.engine.operations import steps
 from protector.tests.unit.engine.operations import base
@@ -55,7 +55,7 @@ class TestResume(base.OperationTestCase):
         with runner._guard:
             runner._threads.clear()
         record._locks.clear()
-        recreate._group_locks.clear()
+        locks._locks.clear()
         resumed = manager.OperationsManager().resume_running()
         for operation_id in resumed:
             runner.wait(operation_id, 30)

@@ -55,6 +55,7 @@ class TestUnplannedFailover(base.OperationTestCase):
         self.assertIn("Peer site 'site-a' did not receive version",
                       failed['sync_metadata'])
         self.assertIn('sync-force three-tier', failed['sync_metadata'])
+        self.assertTrue(failed['sync_metadata'].startswith(steps.DEFERRED))
         self.assertTrue(failed['cleanup_source_resources'].startswith(
             steps.DEFERRED))
         self.assertIn('operation cleanup %s' % operation.id,

@@ -89,7 +89,9 @@ class TestStartOperation(fakes.TestCommand):
                 'validate_sites', 'create_dr_record',
                 'create_volumes_site_b']),
             operation(status='completed', progress=100, rto_seconds=263.0,
-                      steps_completed=['cleanup_source_resources'])]
+                      steps_completed=['cleanup_source_resources'],
+                      members=[{'server_name': 'web', 'status': 'active',
+                                'seconds_to_active': 9.24}])]
 
         columns, data = self.run_command(dr_operations.Failover,
                                          ['pg', '--wait'])
@@ -97,7 +99,8 @@ class TestStartOperation(fakes.TestCommand):
         self.assertEqual(['[  0%] running: starting',
                           '[ 10%] running: create_dr_record',
                           '[ 45%] running: create_volumes_site_b',
-                          '[100%] completed: cleanup_source_resources'],
+                          '[100%] completed: cleanup_source_resources',
+                          'server web: active, ACTIVE in 9.2 s'],
                          self.app.stderr.getvalue().splitlines())
         shown = dict(zip(columns, data))
         self.assertEqual('completed', shown['status'])
@@ -115,6 +118,19 @@ class TestStartOperation(fakes.TestCommand):
         self.assertIn('Operation op-a1b2c3d4 failed: No server became '
                       'ACTIVE', str(error))
         self.assertIn('step verify_instances: none ACTIVE',
+                      self.app.stderr.getvalue())
+
+    def test_wait_exits_2_when_members_were_not_recovered(self):
+        self.client.operations.get.return_value = operation(
+            status='completed_with_errors', progress=100, steps_failed=[
+                {'step': 'recreate_instance_web', 'reason': 'quota'}])
+        cmd = self.make(dr_operations.Failover)
+
+        code = cmd.run(self.parse(cmd, ['pg', '--wait']))
+
+        self.assertEqual(2, code)
+        self.assertIn('completed_with_errors', self.app.stdout.getvalue())
+        self.assertIn('step recreate_instance_web: quota',
                       self.app.stderr.getvalue())
 
 
