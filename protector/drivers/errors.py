@@ -143,7 +143,8 @@ class SiteAuthFailed(DriverError, exception.ServiceUnavailable):
     message = ("Keystone of site %(site)s refused the service credentials "
                "while protector tried to %(action)s %(resource)s "
                "(%(detail)s). Fix them with 'openstack protector site set "
-               "--password %(site)s' or check the service user's roles.")
+               "%(site)s --password <password>' or check the service "
+               "user's roles.")
 
 
 class CloudError(DriverError, exception.ProtectorException):

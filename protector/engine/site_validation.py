@@ -33,9 +33,10 @@ def _keystone(site, session):
         session.get_token()
     except ks_exc.Unauthorized:
         return _check('keystone', 'failed',
-                      'Keystone at %s refused the credentials of user %r; '
-                      'fix them with site set --password.'
-                      % (site.auth_url, site.username))
+                      "Keystone at %s refused the credentials of user %r; "
+                      "fix them with 'openstack protector site set %s "
+                      "--password <password>'."
+                      % (site.auth_url, site.username, site.name))
     except ks_exc.ClientException as exc:
         return _check('keystone', 'failed', 'Keystone at %s: %s'
                       % (site.auth_url, type(exc).__name__))

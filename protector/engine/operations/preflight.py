@@ -181,7 +181,10 @@ def _mapping_problems(request, env):
                     network_id, resolver.mapped_network(
                         network_id, port['network_name']), exc.msg))
                 continue
-            if found is None and network_id not in missing_networks:
+            # An isolated test failover copies the source networks.
+            isolated = request.options.get('isolated_network')
+            if found is None and not isolated and \
+                    network_id not in missing_networks:
                 missing_networks.add(network_id)
                 problems.append(
                     'No network mapping for network %s (%s) used by '

@@ -15,10 +15,17 @@
 Every command is printed as an operator would type it (after
 ``eval "$(labctl env)"``), then its output.  An array API token is passed
 on the command line but printed as the variable that holds it; no secret
-is ever printed.  The demo's protection group stays in place; a group
-left by an earlier run is deleted first, so the demo can be run again.
+is ever printed.  After protecting and replicating the application it
+runs a test failover and its cleanup, a planned failover to site B and a
+failback home, and shows that an order the database wrote into its data
+volume just before each move is on the other site afterwards (the lab
+writes it into the volume's file, as the database would).  The demo's
+protection group stays in place; a group left by an earlier run is
+deleted first (the lab is reset if the application is not at home on
+site A), so the demo can be run again.
 """
 
+import json
 import os
 import shlex
 import subprocess
@@ -31,12 +38,21 @@ from lablib import protector_site
 GROUP = 'three-tier'
 SERVERS = ('web', 'app', 'db')
 VOLUME_TYPE = 'replicated-async'
+MAPPING = ['--network-mapping'] + ['demo-%s=demo-%s' % (s, s)
+                                   for s in SERVERS]
+# Where the database's "order" goes in its data volume, and its length.
+ORDER_OFFSET = 256 << 20
+ORDER_LENGTH = 64
+WAIT_COLUMNS = ['-c', 'operation_type', '-c', 'status', '-c', 'progress',
+                '-c', 'steps_completed', '-c', 'steps_failed', '-c',
+                'recovery_point', '-c', 'rto_seconds']
 
 
 class Story(object):
 
-    def __init__(self, lab):
+    def __init__(self, lab, reset):
         self.lab = lab
+        self.reset = reset
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith('OS_') and k != 'PYTHONPATH'}
         self.env['OS_CLIENT_CONFIG_FILE'] = lab.clouds_yaml
@@ -86,6 +102,54 @@ class Story(object):
             self.failures += 1
         return out
 
+    def json(self, cloud, *args):
+        return json.loads(self.run(cloud, *(list(args) + ['-f', 'json']),
+                                   quiet=True))
+
+    def data_volume(self, cloud, site):
+        """The file of the db server's data volume on site."""
+        server = self.json(cloud, 'server', 'show', 'db')
+        for attached in server['volumes_attached']:
+            volume = self.json(cloud, 'volume', 'show', attached['id'])
+            if volume['name'].startswith('db-data'):
+                return os.path.join(site.volumes_dir,
+                                    'volume-%s' % volume['id'])
+        raise proc.LabError('server db on %s has no db-data volume' % cloud)
+
+    def write_order(self, cloud, site, number):
+        order = ('order #%d written on %s at %s' % (
+            number, site.name, time.strftime('%H:%M:%S'))).encode()
+        path = self.data_volume(cloud, site)
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            os.pwrite(fd, order.ljust(ORDER_LENGTH, b'\0'), ORDER_OFFSET)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        print('\n(db writes "%s" into its data volume on %s)'
+              % (order.decode(), site.name), flush=True)
+        return order
+
+    def read_order(self, cloud, site, expected):
+        with open(self.data_volume(cloud, site), 'rb') as f:
+            f.seek(ORDER_OFFSET)
+            found = f.read(ORDER_LENGTH).rstrip(b'\0')
+        same = found == expected
+        print('\n(db\'s data volume on %s holds "%s": %s)' % (
+            site.name, found.decode('utf-8', 'replace'),
+            'the same order, nothing lost' if same else 'NOT THE SAME'),
+            flush=True)
+        if not same:
+            self.failures += 1
+
+    def app_at_home(self):
+        names = self.run('site-a', 'server', 'list', '-f', 'value', '-c',
+                         'Name', quiet=True).split()
+        elsewhere = self.run('site-b', 'server', 'list', '-f', 'value',
+                             '-c', 'Name', quiet=True).split()
+        return sorted(set(names) & set(SERVERS)) == sorted(SERVERS) and \
+            not set(elsewhere) & set(SERVERS)
+
     def tell(self):
         arrays = [arrays_mod.Array(s) for s in self.lab.sites]
         urls, tokens = [], []
@@ -112,7 +176,11 @@ class Story(object):
             self.say('An earlier demo left its protection group: it goes '
                      'first')
             self.run('site-a', 'protector', 'protection-group', 'delete',
-                     GROUP)
+                     GROUP, check=False)
+        if not self.app_at_home():
+            self.say('The application is not at home on site A: the lab is '
+                     'reset and the demo tenant built again')
+            self.reset()
 
         self.say("The tenant's three-tier application on site A: servers "
                  'booted from replicated volumes, each with a data volume')
@@ -161,13 +229,67 @@ class Story(object):
             self.say("site-b's array, as protector sees it")
             self.run('site-a-admin', 'protector', 'site', 'validate',
                      'site-b', check=False)
+        self.operations()
+
+    def operations(self):
+        site_a, site_b = self.lab.sites
+        self.say('A DR drill: test failover. Copies of the servers boot on '
+                 'site B from the newest replicated snapshot; production '
+                 'on site A keeps running')
+        order = self.write_order('site-a', site_a, 1001)
+        self.run('site-a', 'protector', 'protection-group', 'sync', GROUP,
+                 '--wait', '-c', 'status', '-c', 'recovery_point')
+        self.run('site-a', 'protector', 'protection-group', 'test-failover',
+                 GROUP, *(MAPPING + ['--wait'] + WAIT_COLUMNS))
+        self.run('site-b', 'server', 'list', '-c', 'Name', '-c', 'Status',
+                 '-c', 'Networks', '--sort-column', 'Name')
+        self.read_order('site-b', site_b, order)
+        self.run('site-a', 'server', 'list', '-c', 'Name', '-c', 'Status',
+                 '--sort-column', 'Name')
+        self.say('The drill is over: test cleanup removes the copies')
+        self.run('site-a', 'protector', 'protection-group', 'test-cleanup',
+                 GROUP, '--wait', '-c', 'status', '-c', 'steps_completed')
+        self.run('site-b', 'server', 'list')
+
+        self.say('Planned failover to site B: the servers on site A stop, '
+                 'a last replication carries every write, the servers '
+                 'start on site B with their fixed IPs')
+        order = self.write_order('site-a', site_a, 1002)
+        self.run('site-a', 'protector', 'protection-group', 'failover',
+                 GROUP, *(MAPPING + ['--wait'] + WAIT_COLUMNS))
+        self.run('site-b', 'server', 'list', '-c', 'Name', '-c', 'Status',
+                 '-c', 'Networks', '--sort-column', 'Name')
+        self.read_order('site-b', site_b, order)
+        self.run('site-b', 'protector', 'protection-group', 'show', GROUP,
+                 '-c', 'status', '-c', 'current_primary_site', '-c',
+                 'failover_count', '-c', 'last_failover_at', '-c',
+                 'sync_status')
+
+        self.say('Failback: the application comes home to site A with what '
+                 'it wrote on site B')
+        order = self.write_order('site-b', site_b, 1003)
+        self.run('site-b', 'protector', 'protection-group', 'failback',
+                 GROUP, *(MAPPING + ['--wait'] + WAIT_COLUMNS))
+        self.run('site-a', 'server', 'list', '-c', 'Name', '-c', 'Status',
+                 '-c', 'Networks', '--sort-column', 'Name')
+        self.read_order('site-a', site_a, order)
+        self.run('site-a', 'protector', 'protection-group', 'show', GROUP,
+                 '-c', 'status', '-c', 'current_primary_site', '-c',
+                 'failover_count', '-c', 'sync_status')
+        self.run('site-b', 'protector', 'operation', 'list',
+                 '--protection-group', GROUP)
 
 
-def main(lab, up):
+def main(lab, up, reset):
+    """``up`` brings the lab up; ``reset`` empties both sites."""
     started = time.monotonic()
     if up() != 0:
         return 1
-    story = Story(lab)
+
+    def reset_and_up():
+        if reset() != 0 or up() != 0:
+            raise proc.LabError('the lab could not be reset')
+    story = Story(lab, reset_and_up)
     story.tell()
     print('\n== Done in %.0f s. The protection group %r stays; look '
           'around with:\n   eval "$(%s env)"\n   openstack --os-cloud '

@@ -354,7 +354,8 @@ def env(lab, args):
 
 
 def demo(lab, args):
-    return demo_mod.main(lab, lambda: up(lab, args))
+    return demo_mod.main(lab, lambda: up(lab, args),
+                         lambda: reset(lab, args))
 
 
 def main(argv=None):

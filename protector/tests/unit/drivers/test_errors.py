@@ -139,7 +139,7 @@ class TestTranslate(testtools.TestCase):
         error = translate(ks_exc.Unauthorized('The request you have made '
                                               'requires authentication.'))
         self.assertIsInstance(error, errors.SiteAuthFailed)
-        self.assertIn("site set --password site-b", error.msg)
+        self.assertIn("site set site-b --password <password>", error.msg)
 
     def test_typed_errors_pass_through(self):
         error = errors.CloudNotFound(site=SITE, resource='r', action='a',

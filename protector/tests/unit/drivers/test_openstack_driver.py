@@ -450,7 +450,7 @@ class TestSite(DriverTestCase):
                                       'authentication.'}})
         error = self.assertRaises(errors.SiteAuthFailed,
                                   self.driver.list_replicated_volume_types)
-        self.assertIn('site set --password site-a', error.msg)
+        self.assertIn('site set site-a --password <password>', error.msg)
         self.assertNotIn(hc.PASSWORD, error.msg)
 
 

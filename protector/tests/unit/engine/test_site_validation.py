@@ -88,8 +88,9 @@ class TestSiteValidation(base.ScenarioTestCase):
                           'array': 'skipped'}, self.results(validation))
         self.assertEqual(
             "Keystone at http://site-b.example:5000/v3 refused the "
-            "credentials of user 'protector'; fix them with site set "
-            "--password.", self.detail(validation, 'keystone'))
+            "credentials of user 'protector'; fix them with 'openstack "
+            "protector site set site-b --password <password>'.",
+            self.detail(validation, 'keystone'))
         for name in CHECKS[1:-1]:
             self.assertEqual('not run: Keystone authentication failed',
                              self.detail(validation, name))

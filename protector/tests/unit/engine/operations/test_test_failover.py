@@ -73,6 +73,9 @@ class TestTestFailover(base.OperationTestCase):
         self.assertEqual([], self.leftovers())
         self.assertEqual('active', self.group_now().status)
         self.assertEqual(before, self.production())
+        # No server is recreated: no per-server result to report.
+        self.assertEqual([], operation.members)
+        self.assertEqual([], self.start('sync').members)
 
     def test_isolated_networks_keep_the_addresses(self):
         operation = self.start('test_failover', isolated_network=True)
@@ -93,6 +96,15 @@ class TestTestFailover(base.OperationTestCase):
         self.start('test_cleanup')
 
         self.assertEqual([], self.leftovers())
+
+    def test_isolated_networks_need_no_network_mapping(self):
+        db.group_update(self.context, self.group.id, {'mappings': {}},
+                        bump=False)
+
+        operation = self.start('test_failover', isolated_network=True)
+
+        self.assertCompleted(operation)
+        self.assertEqual(4, len(self.target_servers('site-b')))
 
     def test_a_chosen_recovery_point_is_used(self):
         name = fixtures.storage_base.replication_group_name(self.group.id)
