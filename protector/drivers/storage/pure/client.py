@@ -10,6 +10,7 @@ import hashlib
 import json
 import threading
 from urllib import parse
+import warnings
 
 from oslo_log import log as logging
 import purestorage
@@ -162,6 +163,13 @@ class Connector(object):
         request_kwargs = {'timeout': self.conf.request_timeout}
         if self.conf.verify_https:
             request_kwargs['verify'] = self.conf.ca_certificate or True
+        else:
+            # Said once per login here rather than by urllib3 on every
+            # request, which buries the engine's log.
+            warnings.filterwarnings('ignore',
+                                    message='Unverified HTTPS request')
+            LOG.warning('The TLS certificate of array %s is not verified '
+                        '([pure] verify_https = False).', array.url)
         client = purestorage.FlashArray(
             target_of(array.url), api_token=array.api_token,
             user_agent=USER_AGENT, request_kwargs=request_kwargs)
