@@ -31,6 +31,23 @@ CONSISTENT = 'consistent_group_snapshot_enabled'
 # expects one, so this call is made directly (microversion 3.13+).
 GROUP_UPDATE_VERSION = '3.13'
 MANAGEABLE_VERSION = '3.8'
+# Cinder takes the volumes of a group update as one comma-separated
+# string of at most 255 characters: six volume ids per call.
+GROUP_UPDATE_MAX_CHARS = 255
+
+
+def _chunks(ids, limit):
+    """``ids`` joined by commas, in strings of at most ``limit``."""
+    chunks, current = [], ''
+    for ident in ids:
+        joined = '%s,%s' % (current, ident) if current else ident
+        if current and len(joined) > limit:
+            chunks.append(current)
+            joined = ident
+        current = joined
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def volume_dict(volume):
@@ -227,18 +244,21 @@ class BlockStorageMixin(object):
 
     def _update_group(self, project_id, group_id, key, volume_ids, timeout,
                       action):
-        def run(conn):
-            response = conn.block_storage.put(
-                '/groups/%s' % group_id,
-                json={'group': {key: ','.join(volume_ids)}},
-                microversion=GROUP_UPDATE_VERSION)
-            sdk_exc.raise_from_response(response)
-        self._group(project_id, action, group_id, run)
-        LOG.info('Site %(site)s: %(action)s %(group)s: %(volumes)s',
-                 {'site': self.site.name, 'action': action,
-                  'group': group_id, 'volumes': ', '.join(volume_ids)})
-        return self._wait_group(project_id, group_id, 'available', timeout,
-                                action)
+        group = None
+        for chunk in _chunks(volume_ids, GROUP_UPDATE_MAX_CHARS):
+            def run(conn, chunk=chunk):
+                response = conn.block_storage.put(
+                    '/groups/%s' % group_id,
+                    json={'group': {key: chunk}},
+                    microversion=GROUP_UPDATE_VERSION)
+                sdk_exc.raise_from_response(response)
+            self._group(project_id, action, group_id, run)
+            LOG.info('Site %(site)s: %(action)s %(group)s: %(volumes)s',
+                     {'site': self.site.name, 'action': action,
+                      'group': group_id, 'volumes': chunk})
+            group = self._wait_group(project_id, group_id, 'available',
+                                     timeout, action)
+        return group
 
     def add_volumes_to_group(self, project_id, group_id, volume_ids,
                              timeout=None):

@@ -551,6 +551,21 @@ class TestBlockStorage(DriverTestCase):
         self.assertEqual('volume 3.13',
                          update.last_request.headers['OpenStack-API-Version'])
 
+    def test_many_volumes_go_six_per_group_update(self):
+        volumes = ['%08d-0000-4000-8000-000000000000' % i for i in range(14)]
+        self.cloud.on('GET', hc.CINDER + '/groups/g1', json={'group': {
+            'id': 'g1', 'status': 'available', 'volumes': []}})
+        update = self.cloud.on('PUT', hc.CINDER + '/groups/g1',
+                               status_code=202)
+
+        self.driver.add_volumes_to_group(PROJECT, 'g1', volumes)
+
+        sent = [r.json()['group']['add_volumes'] for r in
+                update.request_history]
+        self.assertEqual([6, 6, 2], [len(s.split(',')) for s in sent])
+        self.assertTrue(all(len(s) <= 255 for s in sent))
+        self.assertEqual(volumes, ','.join(sent).split(','))
+
     def test_busy_volume_delete_is_repeated(self):
         self.cloud.on('DELETE', hc.CINDER + '/volumes/' + DATA, [
             {'status_code': 409, 'json': {'conflictingRequest': {
