@@ -22,8 +22,9 @@ own records alone.
 3. Planned failover: the bytes written just before it are on site B (no
    data loss); the servers are ACTIVE on B on the mapped networks with
    their fixed IPs, in rank order; the group is failed over once.
-4. Failback with site A's engine killed (SIGKILL) in the middle: after a
-   restart it resumes and completes; the bytes written on B are on A, and
+4. Failback with site A's engine killed (SIGKILL) in the middle (a second
+   operation meanwhile is refused, naming it): after a restart it resumes
+   and completes; the bytes written on B are on A, and
    there are no duplicate servers or volumes.
 5. Unplanned failover: site A's protector and Nova stop; site B recovers
    from the newest replicated snapshot; site A comes back stale,
@@ -247,6 +248,9 @@ def test_4_failback_resumes_after_the_engine_is_killed(protected):
     marks = write_marks('site-b', 'written on site B')
     started = lab.cli_json('protection-group', 'failback', GROUP, *MAPPING)
     operation_id = started['operation_id']
+    # One operation per group at a time; the refusal names the running one.
+    rc, _, err = lab.run('protection-group', 'sync', GROUP, check=False)
+    assert rc != 0 and operation_id in err, err
 
     def recreating():
         shown = lab.cli_json('operation', 'show', operation_id)
