@@ -119,6 +119,35 @@ def _auth(application):
                                                  CONF})
 
 
+class BodySizeLimit(object):
+    """oslo.middleware's body size limit, but the peer's own for its sync.
+
+    The peer pushes a whole protection group at once, which for a group
+    of a hundred servers is far larger than any tenant request.
+    """
+
+    def __init__(self, application, conf):
+        self.application = application
+        self.limited = sizelimit.RequestBodySizeLimiter(application, conf)
+        self.conf = conf
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        if not req.path_info.startswith(router.PEER_PREFIX):
+            return req.get_response(self.limited)
+        limit = self.conf.api.max_peer_document_size
+        if req.content_length is not None and req.content_length > limit:
+            error = exception.TooLarge(
+                reason='The protection group document (%d bytes) is larger '
+                       'than [api] max_peer_document_size (%d bytes) on '
+                       'this site; raise it on both sites.'
+                       % (req.content_length, limit))
+            return util.json_response(util.error_body(error), error.code)
+        if req.content_length is None:
+            req.body_file = sizelimit.LimitingReader(req.body_file, limit)
+        return req.get_response(self.application)
+
+
 def build(conf=CONF, auth=_auth):
     """Assemble the middleware around the router.
 
@@ -129,6 +158,6 @@ def build(conf=CONF, auth=_auth):
     application = PublicPaths(routed, protected)
     application = Microversion(application)
     application = FaultWrapper(application)
-    application = sizelimit.RequestBodySizeLimiter(application, conf)
+    application = BodySizeLimit(application, conf)
     application = request_id.RequestId(application)
     return application

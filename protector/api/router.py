@@ -16,6 +16,8 @@ from protector.api.handlers import tenant_mappings
 from protector.common import exception
 
 _PG = '/v1/{project_id}/protection-groups/{pg}'
+# The peer site's metadata sync (admin only); see app.BodySizeLimit.
+PEER_PREFIX = '/v1/admin/sync/'
 
 ROUTES = {
     '/': {'GET': root.versions},
@@ -30,9 +32,9 @@ ROUTES = {
                                   'POST': tenant_mappings.create},
     '/v1/admin/tenant-mappings/{mapping_id}': {
         'GET': tenant_mappings.show, 'DELETE': tenant_mappings.delete},
-    '/v1/admin/sync/protection-groups/{pg_id}': {
+    PEER_PREFIX + 'protection-groups/{pg_id}': {
         'GET': sync.show, 'PUT': sync.update, 'DELETE': sync.delete},
-    '/v1/admin/sync/protection-groups/{pg_id}/push-back': {
+    PEER_PREFIX + 'protection-groups/{pg_id}/push-back': {
         'POST': sync.push_back},
     '/v1/{project_id}/protection-groups': {'GET': groups.index,
                                            'POST': groups.create},

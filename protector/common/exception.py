@@ -29,6 +29,12 @@ class BadRequest(ProtectorException):
     message = 'The request is invalid.'
 
 
+class TooLarge(ProtectorException):
+    code = 413
+    title = 'Request Entity Too Large'
+    message = '%(reason)s'
+
+
 class InvalidInput(BadRequest):
     message = '%(reason)s'
 

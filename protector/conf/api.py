@@ -9,6 +9,12 @@ opts = [
                 help='Port protector-api listens on.'),
     cfg.IntOpt('workers', default=8, min=1,
                help='Threads serving requests in the built-in server.'),
+    cfg.IntOpt('max_peer_document_size', default=64 * 1024 * 1024, min=1,
+               help='Largest protection group document (bytes) the peer '
+                    'site may push (/v1/admin/sync/...). It holds every '
+                    "member's captured server, user data included, so it "
+                    'outgrows [oslo_middleware] max_request_body_size, '
+                    'which limits every other request.'),
 ]
 
 

@@ -77,6 +77,39 @@ class TestReceive(base.ScenarioTestCase):
         self.assertEqual('IN SYNC', group['sync_status'])
         self.assertEqual(1, group['member_count'])
 
+    def test_a_group_of_many_servers_is_not_too_large(self):
+        doc = document()
+        doc['members'] = []
+        for i in range(4):
+            server_id = 'c7d9a1f0-0000-4000-8000-%012d' % i
+            spec = dict(base.server(server_id, 'erp-%d' % i),
+                        user_data='x' * 60000)
+            doc['members'].append({
+                'id': '9b1e2c3d-0000-4000-8000-%012d' % i,
+                'server_id': server_id, 'server_name': 'erp-%d' % i,
+                'status': 'protected', 'spec': spec, 'rank': 0,
+                'boot_condition': None, 'overrides': {}})
+
+        response = self._put(doc)
+
+        self.assertEqual(200, response.status_int, response.text)
+
+    def test_the_peer_limit_is_its_own(self):
+        self.conf.config(max_peer_document_size=1000, group='api')
+
+        response = self._put(document())
+
+        self.assertEqual(413, response.status_int)
+        self.assertIn('max_peer_document_size (1000 bytes)',
+                      response.json_body['error']['message'])
+
+    def test_tenant_requests_keep_the_usual_limit(self):
+        response = self.request('POST', '/v1/%s/protection-groups'
+                                % base.PROJECT_A, raw=b'x' * 200000,
+                                headers=MEMBER_A)
+
+        self.assertEqual(413, response.status_int)
+
     def test_members_policy_and_mappings_are_stored(self):
         self._put(document())
 
