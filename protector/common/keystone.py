@@ -15,8 +15,13 @@ Two kinds of session exist for a site:
 
 Why a service role and not Keystone trusts: see the module docstring of
 ``protector.drivers.cloud.openstack``.
+
+Every response any of these sessions receives (Keystone's tokens, Nova,
+Cinder, Neutron, Glance, the peer's protector-api) is counted per site:
+``api_calls()`` gives the counts since the process started.
 """
 
+import collections
 import threading
 
 from keystoneauth1 import adapter as ks_adapter
@@ -34,8 +39,25 @@ LOG = logging.getLogger(__name__)
 _lock = threading.Lock()
 _sessions = {}
 _project_sessions = {}
+_calls_lock = threading.Lock()
+_calls = collections.Counter()
 
 DEFAULT_PROJECT_TIMEOUT = 60
+
+
+def _counted(session, site_name):
+    """Count every HTTP response ``session`` receives for ``site_name``."""
+    def count(response, *args, **kwargs):
+        with _calls_lock:
+            _calls[site_name] += 1
+    session.session.hooks['response'].append(count)
+    return session
+
+
+def api_calls():
+    """A snapshot of the responses received so far, by site name."""
+    with _calls_lock:
+        return dict(_calls)
 
 
 def site_session(site):
@@ -54,8 +76,10 @@ def site_session(site):
                 project_name=site.project_name,
                 user_domain_name=site.user_domain_name,
                 project_domain_name=site.project_domain_name)
-            session = ks_session.Session(auth=auth,
-                                         timeout=CONF.engine.peer_timeout)
+            session = _counted(
+                ks_session.Session(auth=auth,
+                                   timeout=CONF.engine.peer_timeout),
+                site.name)
             _sessions[key] = session
     return session
 
@@ -123,7 +147,8 @@ def project_session(site, project_id, role_name='member',
         auth_url=site.auth_url, username=site.username,
         password=crypto.decrypt(site.password_encrypted),
         user_domain_name=site.user_domain_name, project_id=project_id)
-    session = ks_session.Session(auth=auth, timeout=timeout)
+    session = _counted(ks_session.Session(auth=auth, timeout=timeout),
+                       site.name)
     with _lock:
         return _project_sessions.setdefault(key, session)
 

@@ -39,13 +39,14 @@ from taskflow.patterns import unordered_flow
 from protector.engine.operations import cleanup_tasks
 from protector.engine.operations import group_tasks
 from protector.engine.operations import network_tasks
+from protector.engine.operations import outcome
 from protector.engine.operations import server_tasks
 from protector.engine.operations import steps
 from protector.engine.operations import storage_tasks
 
 MAIN = 'main'
 FINISH = 'finish'
-ROLLBACK = 'rollback'
+ROLLBACK = outcome.ROLLBACK_STAGE
 
 
 def _ranks(ranks):

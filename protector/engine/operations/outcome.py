@@ -10,6 +10,9 @@ from protector.engine.operations import steps
 from protector.engine import sync
 
 LOG = logging.getLogger(__name__)
+# The stage (and flow name suffix) of an ``operation cleanup`` that rolls
+# back; flows.ROLLBACK (flows imports the tasks, which import this module).
+ROLLBACK_STAGE = 'rollback'
 
 
 def cleanup_command(context, operation_id):
@@ -45,9 +48,22 @@ def cancelled_late(context, operation_id):
         "finished; everything it made was removed.")
 
 
-def succeeded(context, operation_id):
+def _rollback(storage):
+    """Whether the run was an ``operation cleanup`` rolling back."""
+    return storage is not None and \
+        storage.flow_name.endswith('-' + ROLLBACK_STAGE)
+
+
+def succeeded(context, operation_id, storage=None):
     operation = db.operation_get(context, operation_id)
     recorder = record.Recorder(context, operation_id)
+    if _rollback(storage):
+        # The operation still failed; now nothing of it is left.
+        group = db.group_get(context, operation.protection_group_id)
+        recorder.finish(steps.FAILED, "The operation failed, and 'operation "
+                        "cleanup' undid everything it did; protection group "
+                        "%s is %s again." % (group.name, group.status))
+        return
     problems = [f for f in operation.steps_failed or []
                 if not str(f.get('reason')).startswith(steps.DEFERRED)]
     problems += [m for m in operation.members or []
@@ -77,6 +93,12 @@ def failed(context, operation_id, storage, error=None):
     for name, failure in storage.get_revert_failures().items():
         recorder.step_failed('revert %s' % name, _failure_text(failure))
     group = db.group_get(context, operation.protection_group_id)
+    if _rollback(storage):
+        recorder.finish(steps.FAILED, "Undoing the operation failed again: "
+                        "%s Once the cause is fixed, run '%s'."
+                        % (text(error), cleanup_command(context,
+                                                        operation_id)))
+        return
     if operation.operation_type == steps.TEST_CLEANUP:
         # Nothing to undo: what was removed stays removed.
         recorder.finish(steps.FAILED, "%s Once the cause is fixed, run "

@@ -12,6 +12,7 @@ continues: tasks done are skipped, the tasks that were running run again
 
 import contextlib
 import threading
+import time
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -24,6 +25,7 @@ from taskflow import storage as tf_storage
 
 from protector.common import context as protector_context
 from protector.common import exception
+from protector.common import keystone
 from protector.db import api as db
 from protector.db import sqlite
 from protector.engine.operations import flows
@@ -129,20 +131,41 @@ def launch(operation_id, engine):
     return thread
 
 
+def _log_api_calls(operation_id, kind, before, started):
+    """Log the cloud API calls made since ``before`` (keystone counts).
+
+    The counters are the engine process's: operations running at the same
+    time on this engine are counted together in each one's figure.
+    """
+    after = keystone.api_calls()
+    calls = {site: count - before.get(site, 0)
+             for site, count in sorted(after.items())
+             if count > before.get(site, 0)}
+    LOG.info('Operation %(op)s (%(type)s) made %(total)d cloud API calls '
+             '(%(sites)s) in %(seconds).1f s',
+             {'op': operation_id, 'type': kind,
+              'total': sum(calls.values()),
+              'sites': ', '.join('%s: %d' % c for c in calls.items()),
+              'seconds': time.monotonic() - started})
+
+
 def _run(operation_id, engine):
     context = protector_context.get_admin_context()
+    calls, started = keystone.api_calls(), time.monotonic()
     try:
         engine.run()
         if outcome.cancel_requested(context, operation_id):
             rollback(db.operation_get(context, operation_id))
             outcome.cancelled_late(context, operation_id)
         else:
-            outcome.succeeded(context, operation_id)
+            outcome.succeeded(context, operation_id, engine.storage)
     except Exception as exc:
         # Not BaseException: an engine killed mid-run must leave its
         # operation 'running', for the next start to resume it.
         outcome.failed(context, operation_id, engine.storage, exc)
     finally:
+        _log_api_calls(operation_id, engine.storage.flow_name, calls,
+                       started)
         with _guard:
             if _threads.get(operation_id) is threading.current_thread():
                 del _threads[operation_id]
@@ -173,7 +196,7 @@ def _conclude(context, operation_id):
         return False
     storage = tf_storage.Storage(details[-1], backend=backend())
     if details[-1].state == states.SUCCESS:
-        outcome.succeeded(context, operation_id)
+        outcome.succeeded(context, operation_id, storage)
     else:
         outcome.failed(context, operation_id, storage)
     return True

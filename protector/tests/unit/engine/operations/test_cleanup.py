@@ -79,6 +79,11 @@ class TestOperationCleanup(base.OperationTestCase):
         for server in self.target_servers('site-a').values():
             self.assertEqual('ACTIVE', server['status'])
         self.assertIn('rollback', operation.steps_completed)
+        self.assertEqual('failed', operation.status)
+        self.assertEqual("The operation failed, and 'operation cleanup' "
+                         "undid everything it did; protection group "
+                         "three-tier is active again.",
+                         operation.error_message)
 
     def test_nothing_to_clean_up(self):
         operation = self.start('failover', type='planned')
