@@ -327,7 +327,9 @@ class Retrier(object):
                 LOG.warning('%(label)s %(where)s: %(action)s %(resource)s '
                             'failed (%(detail)s); attempt %(attempt)d of '
                             '%(attempts)d in %(delay).1f s',
-                            {'label': self.label, 'where': where,
+                            {'label': self.label,
+                             # A site by its name, never by its record.
+                             'where': getattr(where, 'name', where),
                              'action': action,
                              'resource': resource, 'detail': error.detail,
                              'attempt': attempt + 1,

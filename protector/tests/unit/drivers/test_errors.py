@@ -1,7 +1,9 @@
 """Typed driver errors: translation, redaction and the retry of failures."""
 
 import sys
+import types
 
+import fixtures
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 from oslo_messaging._drivers import common as messaging_common
@@ -204,6 +206,18 @@ class TestRetrier(testtools.TestCase):
         self.assertEqual(3, len(self.sleeps))
         for expected, slept in zip((1.0, 2.0, 3.0), self.sleeps):
             self.assertTrue(0.8 * expected <= slept <= expected, slept)
+
+    def test_a_retry_is_logged_with_the_site_name_only(self):
+        logger = self.useFixture(fixtures.FakeLogger())
+        site = types.SimpleNamespace(name='site-b',
+                                     password_encrypted='not-for-logs')
+        call, _ = self.failing(http_error(503, '{}'))
+
+        self.retrier.call(site, 'volume v1', 'delete volume', call)
+
+        self.assertIn('Site site-b: delete volume volume v1 failed',
+                      logger.output)
+        self.assertNotIn('not-for-logs', logger.output)
 
     def test_attempts_are_bounded(self):
         call, calls = self.failing(*[http_error(500, '{}')] * 10)
