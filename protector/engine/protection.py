@@ -185,7 +185,10 @@ def delete_replication(context, group):
     storage = loader.storage_driver()
     name = storage_base.replication_group_name(group.id)
     if group.replication_type == 'async':
+        # Both directions: after a failover each array has its own group
+        # and a replica of the other's.
         storage.delete_replication_group(source, target, name)
+        storage.delete_replication_group(target, source, name)
     else:
         storage.unstretch_pod(source, name)
 

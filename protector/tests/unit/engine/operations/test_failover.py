@@ -7,6 +7,7 @@ from protector.db import api as db
 from protector.drivers.storage import base as storage_base
 from protector.drivers.storage import fake as fake_storage
 from protector.engine.operations import steps
+from protector.engine import protection
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
 
@@ -107,6 +108,17 @@ class TestPlannedFailover(base.OperationTestCase):
         self.assertTrue(on_b['replication_enabled'])
         on_a = self.sites.array('site-a').pgroups[name]
         self.assertFalse(on_a['replicate_enabled'])
+
+    def test_deleting_the_group_after_it_moved_leaves_no_array_group(self):
+        self.start('failover', type='planned')
+        group = db.group_get(self.context, self.group.id)
+
+        protection.delete_replication(self.context, group)
+
+        for site in ('site-a', 'site-b'):
+            self.assertEqual([], [
+                name for name, pgroup in self.sites.array(
+                    site).pgroups.items() if not pgroup['destroyed']])
 
     def test_recovery_point_rpo_and_rto_are_recorded(self):
         operation = self.start('failover', type='planned')
