@@ -19,28 +19,21 @@ and runs as a user that may write the lab's volume files.
 
 import hashlib
 import os
-import time
 import uuid
-import warnings
 
 import pytest
 
-ENV = ('OS_CLIENT_CONFIG_FILE', 'PROTECTOR_LAB_DIR',
-       'PROTECTOR_LAB_ARRAY_A_URL', 'PROTECTOR_LAB_ARRAY_A_TOKEN',
-       'PROTECTOR_LAB_ARRAY_B_URL', 'PROTECTOR_LAB_ARRAY_B_TOKEN')
-if not all(os.environ.get(name) for name in ENV):
-    pytest.skip('the lab smoke test needs %s: run eval "$(tools/lab/labctl '
-                'env)" first' % ', '.join(ENV), allow_module_level=True)
+from protector.tests.lab import lab
 
+lab.require_lab()
 openstack = pytest.importorskip('openstack')
-purestorage = pytest.importorskip('purestorage')
-# The arrays' certificates are self-signed (the client does not verify).
-warnings.filterwarnings('ignore', message='Unverified HTTPS request')
+pytest.importorskip('purestorage')
 
 LAB_DIR = os.environ['PROTECTOR_LAB_DIR']
 MIB = 1 << 20
-WAIT = 300
+WAIT = lab.WAIT
 HOST_B = 'site-b@lab#lab'
+array, wait_for = lab.array, lab.wait_for
 
 
 def unique(prefix):
@@ -57,24 +50,6 @@ def digest(path):
         for chunk in iter(lambda: f.read(4 * MIB), b''):
             sha.update(chunk)
     return sha.hexdigest()
-
-
-def wait_for(predicate, what, timeout=WAIT, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError('%s: not after %ss' % (what, timeout))
-        time.sleep(interval)
-
-
-def array(letter):
-    url = os.environ['PROTECTOR_LAB_ARRAY_%s_URL' % letter]
-    return purestorage.FlashArray(
-        url.split('://', 1)[-1],
-        api_token=os.environ['PROTECTOR_LAB_ARRAY_%s_TOKEN' % letter])
 
 
 @pytest.fixture
