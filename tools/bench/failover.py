@@ -26,8 +26,10 @@ import threading
 import time
 import warnings
 
+from keystoneauth1 import exceptions as ks_exc
 import openstack
 from protectorclient import client as protector_client
+from protectorclient import exceptions as protector_exc
 import purestorage
 
 LAB_DIR = os.environ.get('PROTECTOR_LAB_DIR', '/var/tmp/protector-lab')
@@ -35,6 +37,8 @@ LABCTL = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                       os.pardir, 'lab', 'labctl')
 ENGINE_PID = os.path.join(LAB_DIR, 'run', 'site-a-protector-engine.pid')
 ENGINE_LOG = os.path.join(LAB_DIR, 'site-a', 'logs', 'protector-engine.log')
+# The quotas as they were before the bench raised them, until restored.
+QUOTA_FILE = os.path.join(LAB_DIR, 'bench-failover-quotas.json')
 NETWORKS = ('demo-web', 'demo-app', 'demo-db')
 RANKS = 4
 FLAVOR = 'm1.tiny'
@@ -117,6 +121,37 @@ def set_quotas(site, quotas):
                                  **quotas['service volume'])
 
 
+def original_quotas(sites):
+    """The quotas before the bench (a run that was cut short kept them)."""
+    if os.path.exists(QUOTA_FILE):
+        with open(QUOTA_FILE) as f:
+            return json.load(f)
+    original = {site.name: quotas_now(site) for site in sites}
+    with open(QUOTA_FILE, 'w') as f:
+        json.dump(original, f)
+    return original
+
+
+def restore_quotas(sites):
+    """Set the quotas back (Cinder refuses while bench volumes remain)."""
+    if not os.path.exists(QUOTA_FILE):
+        return
+    with open(QUOTA_FILE) as f:
+        original = json.load(f)
+    restored = True
+    for site in sites:
+        try:
+            set_quotas(site, original[site.name])
+            say('quotas restored on %s: %s'
+                % (site.name, original[site.name]))
+        except Exception as exc:
+            restored = False
+            say('QUOTAS NOT RESTORED on %s (%s): %s; run again with '
+                '--cleanup-only' % (site.name, original[site.name], exc))
+    if restored:
+        os.unlink(QUOTA_FILE)
+
+
 def raise_quotas(site, original, members):
     """Quotas that fit ``members`` more servers (never lower ones).
 
@@ -160,9 +195,24 @@ def make_server(site, flavor, networks, n, i):
                                    failures=['ERROR'], interval=2, wait=900)
 
 
+def _unavailable(exc):
+    """Whether protector-api is down or restarting (worth waiting for)."""
+    return isinstance(exc, ks_exc.ConnectionError) or (
+        isinstance(exc, protector_exc.HttpError) and (exc.code or 0) >= 500)
+
+
 def wait_operation(site, operation, timeout, interval=1.0):
+    """The operation once it ended; waits out a restart of the API."""
     def ended():
-        shown = site.protector.operations.get(operation['id'])
+        try:
+            shown = site.protector.operations.get(operation['id'])
+        except Exception as exc:
+            if not _unavailable(exc):
+                raise
+            say('protector-api of %s does not answer (%s); waiting'
+                % (site.name, type(exc).__name__))
+            time.sleep(5)
+            return None
         return shown if shown['status'] not in RUNNING else None
     return wait_for(ended, 'operation %s' % operation['id'], timeout,
                     interval)
@@ -448,27 +498,23 @@ def arrays():
 
 
 def eradicate_pgroups(group_id):
-    """Remove every array protection group of the (deleted) group.
+    """Eradicate every array protection group of the (deleted) group.
 
-    ``protection-group delete`` destroys the array groups of the current
-    direction of replication only, and an array keeps a destroyed group
-    and its snapshots for a day (the emulator keeps their files): the
-    bench destroys what is left (the groups of the direction before a
-    failover) and eradicates them all.
+    ``protection-group delete`` destroys them, and an array keeps a
+    destroyed group and its snapshots for a day (the emulator keeps their
+    files). A group still live is a leak of the delete: it is said, and
+    destroyed (the source group first, then the replicas) and eradicated.
     """
     count = 0
+    for replicas in (False, True):
+        for array in arrays():
+            for pgroup in array.list_pgroups():
+                name = pgroup['name']
+                if group_id in name and (':' in name) == replicas:
+                    say('cleanup arrays: %s left live by the group delete'
+                        % name)
+                    array.destroy_pgroup(name)
     for array in arrays():
-        for pgroup in array.list_pgroups():
-            if group_id in pgroup['name'] and ':' not in pgroup['name']:
-                say('cleanup arrays: %s left live by the group delete'
-                    % pgroup['name'])
-                array.destroy_pgroup(pgroup['name'])
-    for array in arrays():
-        for pgroup in array.list_pgroups():
-            if group_id in pgroup['name']:
-                say('cleanup arrays: %s left live by the group delete'
-                    % pgroup['name'])
-                array.destroy_pgroup(pgroup['name'])
         for pgroup in array.list_pgroups(pending_only=True):
             if group_id in pgroup['name']:
                 array.eradicate_pgroup(pgroup['name'])
@@ -510,47 +556,73 @@ def _delete_volumes(site, prefix):
     return len(volumes)
 
 
+def _attempt(problems, what, call):
+    """``call()``; a failure is noted in ``problems``, never raised."""
+    try:
+        return call()
+    except Exception as exc:
+        problems.append('%s: %s: %s' % (what, type(exc).__name__, exc))
+
+
+def _left(sites, n, group_id):
+    prefix = 'bench-%d-' % n
+    left = []
+    for site in sites:
+        if 'bench-%d' % n in site.groups():
+            left.append('group bench-%d on %s' % (n, site.name))
+        left += ['server %s (%s) on %s' % (x.name, x.status, site.name)
+                 for x in site.servers(prefix)]
+        left += ['volume %s (%s) on %s' % (x.name, x.status, site.name)
+                 for x in site.volumes(prefix)]
+    if group_id:
+        for array in arrays():
+            left += ['array group %s' % p['name']
+                     for p in array.list_pgroups(pending=True)
+                     if group_id in p['name']]
+    return left
+
+
 def cleanup(sites, n, state):
-    """Delete what the bench made for ``n`` on both sites."""
+    """Delete what the bench made for ``n`` on both sites.
+
+    An operation of the group still running (the bench stopped waiting
+    for it) is waited for first. Every part runs whatever the others did.
+    """
     started = time.monotonic()
     prefix = 'bench-%d-' % n
     problems = []
-    group = sites[0].groups().get('bench-%d' % n)
+    group = _attempt(problems, 'find the group',
+                     lambda: sites[0].groups().get('bench-%d' % n))
     group_id = state.get('group_id') or (group or {}).get('id')
     operations = list(state.get('operations') or [])
     if group_id:
-        operations += [o['id'] for o in sites[0].protector.operations.list(
-            protection_group=group_id) if o['id'] not in operations]
-        delete_group(sites, group_id)
-        try:
-            say('cleanup arrays: %d destroyed protection groups eradicated'
-                % eradicate_pgroups(group_id))
-        except Exception as exc:
-            problems.append('arrays: %s' % exc)
+        listed = _attempt(
+            problems, 'list the operations',
+            lambda: sites[0].protector.operations.list(
+                protection_group=group_id)) or []
+        operations += [o['id'] for o in listed
+                       if o['id'] not in operations]
+        for operation in listed:
+            if operation['status'] in RUNNING:
+                say('cleanup waits for operation %s (%s)'
+                    % (operation['id'], operation['status']))
+                _attempt(problems, 'wait for %s' % operation['id'],
+                         lambda: wait_operation(sites[0], operation, 3600))
+        _attempt(problems, 'delete the group',
+                 lambda: delete_group(sites, group_id))
+        _attempt(problems, 'arrays', lambda: say(
+            'cleanup arrays: %d destroyed protection groups eradicated'
+            % eradicate_pgroups(group_id)))
     for site in sites:
         for what, call in (
                 ('servers', lambda: _delete_servers(site, prefix)),
                 ('ports', lambda: _delete_ports(site, operations)),
                 ('volumes', lambda: _delete_volumes(site, prefix))):
-            try:
-                say('cleanup %s: %d %s deleted' % (site.name, call(), what))
-            except Exception as exc:
-                problems.append('%s %s: %s' % (site.name, what, exc))
-    for site in sites:
-        if 'bench-%d' % n in site.groups():
-            problems.append('group bench-%d still on %s' % (n, site.name))
-        left = ['server %s (%s)' % (x.name, x.status)
-                for x in site.servers(prefix)] + [
-            'volume %s (%s)' % (x.name, x.status)
-            for x in site.volumes(prefix)]
-        if left:
-            problems.append('still on %s: %s' % (site.name, ', '.join(left)))
-    if group_id:
-        for array in arrays():
-            left = [p['name'] for p in array.list_pgroups(pending=True)
-                    if group_id in p['name']]
-            if left:
-                problems.append('array groups left: %s' % ', '.join(left))
+            _attempt(problems, '%s %s' % (site.name, what), lambda: say(
+                'cleanup %s: %d %s deleted' % (site.name, call(), what)))
+    left = _attempt(problems, 'check', lambda: _left(sites, n, group_id))
+    if left:
+        problems.append('left: %s' % ', '.join(left))
     for problem in problems:
         say('CLEANUP PROBLEM: %s' % problem)
     say('N=%d: cleanup took %.0f s' % (n, time.monotonic() - started))
@@ -600,7 +672,8 @@ def main(argv=None):
                              'in place (no cleanup)')
     parser.add_argument('--cleanup-only', action='store_true',
                         help='only delete what an earlier run (--keep, or '
-                             'interrupted) left for each N of --members')
+                             'interrupted) left for each N of --members, '
+                             'and set the quotas back')
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.members.split(',') if n.strip()]
     warnings.filterwarnings('ignore', message='Unverified HTTPS request')
@@ -614,14 +687,15 @@ def main(argv=None):
     if args.cleanup_only:
         for n in sizes:
             cleanup((a, b), n, {})
+        restore_quotas((a, b))
         return 0
     for n in sizes:
         for site in (a, b):
             if 'bench-%d' % n in site.groups() or site.servers(
                     'bench-%d-' % n) or site.volumes('bench-%d-' % n):
                 parser.error('bench-%d is left from an earlier run on %s: '
-                             'delete it first' % (n, site.name))
-    original = {site.name: quotas_now(site) for site in (a, b)}
+                             'run again with --cleanup-only' % (n, site.name))
+    original = original_quotas((a, b))
     rows = []
     try:
         for n in sizes:
@@ -641,14 +715,7 @@ def main(argv=None):
                     row['cleanup'] = cleanup((a, b), n, state)
     finally:
         if not args.keep:
-            for site in (a, b):
-                try:
-                    set_quotas(site, original[site.name])
-                    say('quotas of the demo project restored on %s: %s'
-                        % (site.name, original[site.name]))
-                except Exception as exc:
-                    say('QUOTAS NOT RESTORED on %s (%s): %s' % (
-                        site.name, original[site.name], exc))
+            restore_quotas((a, b))
         print(table(rows))
     return 0 if all(r.get('status') == 'completed' for r in rows) else 1
 
