@@ -104,15 +104,15 @@ def gate(request):
                    "production yet. Test with an async group." % group.name)
 
 
-def _policy(request):
+def require_policy(context, group):
+    """Refuse a group without a replication policy, saying what to run."""
     try:
-        db.policy_get(request.context, request.group.id)
+        db.policy_get(context, group.id)
     except exception.NotFound:
         raise exception.Conflict(
             reason="Protection group '%s' has no replication policy; "
                    "create it with '%s protection-group policy-create %s "
-                   "...', then retry." % (request.group.name, CLI,
-                                          request.group.name))
+                   "...', then retry." % (group.name, CLI, group.name))
 
 
 def _members(request):
@@ -307,7 +307,7 @@ def _previous_move(request):
 
 def run(request, env):
     """Every check an operation needs; ``force`` skips the optional ones."""
-    _policy(request)
+    require_policy(request.context, request.group)
     if request.action in (steps.TEST_CLEANUP, steps.SYNC):
         return
     _members(request)

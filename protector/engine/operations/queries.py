@@ -4,6 +4,7 @@ from protector.common import exception
 from protector.db import api as db
 from protector.drivers import errors
 from protector.engine.operations import environment
+from protector.engine.operations import preflight
 
 
 def _iso(value):
@@ -18,21 +19,10 @@ def _environment(context, group_id):
     return environment.Environment(context, group, source, target)
 
 
-def _policy_or_refuse(env):
-    try:
-        db.policy_get(env.context, env.group.id)
-    except exception.NotFound:
-        raise exception.Conflict(
-            reason="Protection group '%s' has no replication policy yet; "
-                   "create it with 'openstack protector protection-group "
-                   "policy-create %s ...'." % (env.group.name,
-                                               env.group.name))
-
-
 def recovery_points(context, group_id):
     """Replicated snapshots of the group on the array of its standby."""
     env = _environment(context, group_id)
-    _policy_or_refuse(env)
+    preflight.require_policy(env.context, env.group)
     if env.is_sync:
         return []
     try:
@@ -52,7 +42,7 @@ def recovery_points(context, group_id):
 def consistency_group(context, group_id):
     """Cinder groups per site, the array group and its replication."""
     env = _environment(context, group_id)
-    _policy_or_refuse(env)
+    preflight.require_policy(env.context, env.group)
     policy = db.policy_get(context, env.group.id)
     result = {'protection_group': env.group.name,
               'replication_type': env.group.replication_type,
