@@ -231,19 +231,27 @@ class Story(object):
                      'site-b', check=False)
         self.operations()
 
+    def move(self, action, source, target, number, replicate=False):
+        """An order written on source, ``action``, the order on target.
+
+        The clouds of the demo user are named after the sites.
+        """
+        order = self.write_order(source.name, source, number)
+        if replicate:
+            self.run(source.name, 'protector', 'protection-group', 'sync',
+                     GROUP, '--wait', '-c', 'status', '-c', 'recovery_point')
+        self.run(source.name, 'protector', 'protection-group', action,
+                 GROUP, *(MAPPING + ['--wait'] + WAIT_COLUMNS))
+        self.run(target.name, 'server', 'list', '-c', 'Name', '-c',
+                 'Status', '-c', 'Networks', '--sort-column', 'Name')
+        self.read_order(target.name, target, order)
+
     def operations(self):
         site_a, site_b = self.lab.sites
         self.say('A DR drill: test failover. Copies of the servers boot on '
                  'site B from the newest replicated snapshot; production '
                  'on site A keeps running')
-        order = self.write_order('site-a', site_a, 1001)
-        self.run('site-a', 'protector', 'protection-group', 'sync', GROUP,
-                 '--wait', '-c', 'status', '-c', 'recovery_point')
-        self.run('site-a', 'protector', 'protection-group', 'test-failover',
-                 GROUP, *(MAPPING + ['--wait'] + WAIT_COLUMNS))
-        self.run('site-b', 'server', 'list', '-c', 'Name', '-c', 'Status',
-                 '-c', 'Networks', '--sort-column', 'Name')
-        self.read_order('site-b', site_b, order)
+        self.move('test-failover', site_a, site_b, 1001, replicate=True)
         self.run('site-a', 'server', 'list', '-c', 'Name', '-c', 'Status',
                  '--sort-column', 'Name')
         self.say('The drill is over: test cleanup removes the copies')
@@ -254,12 +262,7 @@ class Story(object):
         self.say('Planned failover to site B: the servers on site A stop, '
                  'a last replication carries every write, the servers '
                  'start on site B with their fixed IPs')
-        order = self.write_order('site-a', site_a, 1002)
-        self.run('site-a', 'protector', 'protection-group', 'failover',
-                 GROUP, *(MAPPING + ['--wait'] + WAIT_COLUMNS))
-        self.run('site-b', 'server', 'list', '-c', 'Name', '-c', 'Status',
-                 '-c', 'Networks', '--sort-column', 'Name')
-        self.read_order('site-b', site_b, order)
+        self.move('failover', site_a, site_b, 1002)
         self.run('site-b', 'protector', 'protection-group', 'show', GROUP,
                  '-c', 'status', '-c', 'current_primary_site', '-c',
                  'failover_count', '-c', 'last_failover_at', '-c',
@@ -267,12 +270,7 @@ class Story(object):
 
         self.say('Failback: the application comes home to site A with what '
                  'it wrote on site B')
-        order = self.write_order('site-b', site_b, 1003)
-        self.run('site-b', 'protector', 'protection-group', 'failback',
-                 GROUP, *(MAPPING + ['--wait'] + WAIT_COLUMNS))
-        self.run('site-a', 'server', 'list', '-c', 'Name', '-c', 'Status',
-                 '-c', 'Networks', '--sort-column', 'Name')
-        self.read_order('site-a', site_a, order)
+        self.move('failback', site_b, site_a, 1003)
         self.run('site-a', 'protector', 'protection-group', 'show', GROUP,
                  '-c', 'status', '-c', 'current_primary_site', '-c',
                  'failover_count', '-c', 'sync_status')
