@@ -3,6 +3,7 @@
 import routes
 import webob.dec
 
+from protector.api import endpoint
 from protector.api.handlers import actions
 from protector.api.handlers import members
 from protector.api.handlers import operations
@@ -13,6 +14,7 @@ from protector.api.handlers import root
 from protector.api.handlers import sites
 from protector.api.handlers import sync
 from protector.api.handlers import tenant_mappings
+from protector.api import microversion
 from protector.common import exception
 
 _PG = '/v1/{project_id}/protection-groups/{pg}'
@@ -89,5 +91,8 @@ class Router(object):
             raise exception.MethodNotAllowed(
                 method=req.method, path=req.path,
                 allowed=', '.join(sorted(methods)))
+        declared = endpoint.of(handler)
+        microversion.require(req, declared.version)
+        req.environ['protector.endpoint'] = declared
         req.urlvars = match
         return handler(req)

@@ -22,7 +22,8 @@ def json_response(body, status=200):
 
 
 def error_body(exc):
-    error = {'code': exc.code, 'title': exc.title, 'message': exc.msg}
+    error = {'code': exc.code, 'title': exc.title,
+             'error_code': exc.error_code, 'message': exc.msg}
     if getattr(exc, 'problems', None):
         error['problems'] = exc.problems
     return {'error': error}
@@ -45,6 +46,17 @@ def _problem(error):
     return "Invalid field '%s': %s" % ('.'.join(path) or '(body)', message)
 
 
+def body(req):
+    """The request body, validated against its handler's declaration.
+
+    An optional body that was left out reads as ``{}``.
+    """
+    declared = req.environ['protector.endpoint']
+    if declared.body_optional and not req.body:
+        return {}
+    return json_body(req, declared.body)
+
+
 def json_body(req, schema):
     """Parse and validate the request body; 400 names every bad field."""
     if not req.body:
@@ -60,6 +72,18 @@ def json_body(req, schema):
     if problems:
         raise exception.BadRequest('; '.join(problems) + '.')
     return body
+
+
+def loose_json(req):
+    """The body as a dict when it is a JSON object, else ``{}``.
+
+    For friendlier messages about a body that failed validation.
+    """
+    try:
+        value = jsonutils.loads(req.body)
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def bool_param(req, name):

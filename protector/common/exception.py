@@ -1,15 +1,21 @@
 """Typed errors of protector.
 
-Every error carries the HTTP code the API answers with and a message that
-tells the operator what is wrong and what to do next.  The engine raises
-them too: oslo.messaging re-raises them in the API process because this
-module is listed in ``allowed_remote_exmods``.
+Every error carries the HTTP code the API answers with, a stable
+machine-readable ``error_code`` (clients, the CLI and the engine branch on
+it, never on the message) and a message that tells the operator what is
+wrong and what to do next.  The engine raises them too: oslo.messaging
+re-raises them in the API process because this module is listed in
+``allowed_remote_exmods``.
+
+The error codes are part of the API; ``api-ref`` lists them.  Add codes,
+never change or remove one.
 """
 
 
 class ProtectorException(Exception):
     code = 500
     title = 'Internal Server Error'
+    error_code = 'internal_error'
     message = 'An unexpected error occurred.'
 
     def __init__(self, message=None, **kwargs):
@@ -26,13 +32,8 @@ class ProtectorException(Exception):
 class BadRequest(ProtectorException):
     code = 400
     title = 'Bad Request'
+    error_code = 'invalid_request'
     message = 'The request is invalid.'
-
-
-class TooLarge(ProtectorException):
-    code = 413
-    title = 'Request Entity Too Large'
-    message = '%(reason)s'
 
 
 class InvalidInput(BadRequest):
@@ -41,6 +42,7 @@ class InvalidInput(BadRequest):
 
 class PlanInvalid(BadRequest):
     """A recovery plan with one or more problems; ``problems`` lists all."""
+    error_code = 'plan_invalid'
     message = ('The recovery plan has %(count)d problem(s); fix every one '
                'and import it again.')
 
@@ -48,41 +50,75 @@ class PlanInvalid(BadRequest):
 class NotAuthenticated(ProtectorException):
     code = 401
     title = 'Unauthorized'
+    error_code = 'unauthenticated'
     message = 'Authentication is required.'
 
 
 class Forbidden(ProtectorException):
     code = 403
     title = 'Forbidden'
+    error_code = 'forbidden'
     message = 'Policy does not allow %(action)s to be performed.'
 
 
 class NotFound(ProtectorException):
     code = 404
     title = 'Not Found'
+    error_code = 'not_found'
     message = '%(kind)s %(ident)s was not found.'
-
-
-class NotAcceptable(ProtectorException):
-    code = 406
-    title = 'Not Acceptable'
-    message = '%(reason)s'
 
 
 class MethodNotAllowed(ProtectorException):
     code = 405
     title = 'Method Not Allowed'
+    error_code = 'method_not_allowed'
     message = ('Method %(method)s is not allowed on %(path)s; allowed: '
                '%(allowed)s.')
+
+
+class NotAcceptable(ProtectorException):
+    code = 406
+    title = 'Not Acceptable'
+    error_code = 'version_not_supported'
+    message = '%(reason)s'
 
 
 class Conflict(ProtectorException):
     code = 409
     title = 'Conflict'
+    error_code = 'conflict'
     message = '%(reason)s'
 
 
+class Duplicate(Conflict):
+    """A name (or a pair) that must be unique is taken already."""
+    error_code = 'duplicate'
+
+
+class InvalidState(Conflict):
+    """The status of the group does not allow what was asked."""
+    error_code = 'invalid_state'
+
+
+class OperationRunning(Conflict):
+    error_code = 'operation_running'
+    message = ("Operation %(operation)s (%(type)s) is running on protection "
+               "group '%(group)s'; wait until it ends ('openstack protector "
+               "operation show %(operation)s')%(cancel)s, then retry.")
+
+
+class ChangeInProgress(Conflict):
+    """Another change holds the group (on this site or the peer)."""
+    error_code = 'change_in_progress'
+    message = ("Protection group '%(group)s' is being changed on site "
+               "'%(site)s' (%(holder)s) since %(since)s; this change was "
+               "refused so that the two sites keep one version history. "
+               "Retry when it is done (it is released at %(expires)s at "
+               "the latest).")
+
+
 class PeerUnreachable(Conflict):
+    error_code = 'peer_unreachable'
     message = ("Peer site '%(site)s' is unreachable (%(reason)s). Changes to "
                "protection group '%(group)s' are refused so that the two "
                "sites cannot diverge. Start protector-api on %(site)s "
@@ -91,19 +127,55 @@ class PeerUnreachable(Conflict):
 
 
 class OutOfSync(Conflict):
+    error_code = 'out_of_sync'
     message = ("Protection group '%(group)s' is out of sync: version "
                "%(local_version)s on %(local_site)s, version "
-               "%(remote_version)s on %(remote_site)s. Run 'openstack "
-               "protector protection-group sync-force %(group)s' on the "
-               "site that holds the workload, then retry.")
+               "%(remote_version)s on %(remote_site)s%(detail)s. Run "
+               "'openstack protector protection-group sync-force "
+               "%(group)s' on the site that holds the workload, then "
+               "retry.")
+
+    def __init__(self, message=None, **kwargs):
+        kwargs.setdefault('detail', '')
+        super().__init__(message, **kwargs)
 
 
-class StaleMetadata(Conflict):
-    message = ("Protection group %(group)s is at version %(stored)s on this "
-               "site; version %(incoming)s is not newer and was refused.")
+class VersionConflict(Conflict):
+    """A metadata document that does not follow the stored version."""
+    error_code = 'version_conflict'
+    message = ("Protection group %(group)s is at version %(stored)s "
+               "(digest %(digest)s) on this site; the change from version "
+               "%(base)s to %(incoming)s made on the other site was refused "
+               "because it does not follow it.")
+
+
+class TooLarge(ProtectorException):
+    code = 413
+    title = 'Request Entity Too Large'
+    error_code = 'payload_too_large'
+    message = '%(reason)s'
+
+
+class BadGateway(ProtectorException):
+    """A cloud or an array answered with an error of its own."""
+    code = 502
+    title = 'Bad Gateway'
+    error_code = 'backend_error'
+    message = '%(reason)s'
 
 
 class ServiceUnavailable(ProtectorException):
     code = 503
     title = 'Service Unavailable'
+    error_code = 'service_unavailable'
     message = '%(reason)s'
+
+
+class EngineUnavailable(ServiceUnavailable):
+    error_code = 'engine_unavailable'
+    message = ("protector-engine of site '%(site)s' did not answer within "
+               "%(seconds)s s, so nothing was changed. Check that "
+               "protector-engine runs on this site (systemctl status "
+               "protector-engine), that it reaches RabbitMQ (its log says "
+               "so at start) and that [engine] topic is the same for "
+               "protector-api and protector-engine, then retry.")

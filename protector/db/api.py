@@ -52,7 +52,7 @@ def site_create(context, values):
         context.session.add(site)
         context.session.flush()
     except db_exc.DBDuplicateEntry:
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason='A site named %r is already registered.' % values['name'])
     return site
 
@@ -110,7 +110,7 @@ def tenant_mapping_create(context, values):
         context.session.add(mapping)
         context.session.flush()
     except db_exc.DBDuplicateEntry:
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason='Project %s is already mapped on that site; delete the '
                    'existing tenant mapping first.'
                    % values['local_project_id'])
@@ -174,7 +174,7 @@ def group_create(context, values):
         context.session.add(group)
         context.session.flush()
     except db_exc.DBDuplicateEntry:
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason='A protection group named %r already exists in this '
                    'project; choose another name.' % values['name'])
     context.session.refresh(group)
@@ -202,7 +202,7 @@ def group_update(context, group_id, values, bump=True):
     try:
         context.session.flush()
     except db_exc.DBDuplicateEntry:
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason='A protection group named %r already exists in this '
                    'project; choose another name.' % values.get('name'))
     return group
@@ -248,7 +248,7 @@ def member_create(context, group_id, values):
         context.session.add(member)
         context.session.flush()
     except db_exc.DBDuplicateEntry:
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason='Server %s is already a member of protection group %r.'
                    % (values['server_id'], group_name))
     _bump(group)
@@ -319,7 +319,7 @@ def policy_set(context, group_id, values, create):
     policy = context.session.query(models.ReplicationPolicy).filter_by(
         protection_group_id=group_id).first()
     if create and policy is not None:
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason='Protection group %r already has a replication policy; '
                    'change it with policy-set.' % group.name)
     if not create and policy is None:
@@ -362,7 +362,7 @@ def group_replace(context, group_values, members, policy_values):
                 protection_group_id=group_id, **policy_values))
         session.flush()
     except db_exc.DBDuplicateEntry:
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason='Another protection group named %r exists in project '
                    '%s on this site; rename or delete it.'
                    % (group_values['name'], group_values['project_id']))

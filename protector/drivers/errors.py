@@ -147,8 +147,9 @@ class SiteAuthFailed(DriverError, exception.ServiceUnavailable):
                "user's roles.")
 
 
-class CloudError(DriverError, exception.ProtectorException):
+class CloudError(DriverError, exception.BadGateway):
     """A failure that fits no other type (a bug or an odd answer)."""
+    error_code = 'cloud_error'
     message = ('Could not %(action)s %(resource)s on site %(site)s: '
                '%(detail)s')
 

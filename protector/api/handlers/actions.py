@@ -6,8 +6,8 @@ operation; the engine checks it first (state gates, pre-flight) and
 refuses with 409 or 400 before anything changes.
 """
 
+from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
-from protector.api import microversion
 from protector.api.schemas import actions as schema
 from protector.api import util
 from protector.api import views
@@ -18,10 +18,10 @@ from protector.engine.operations import rpcapi
 VERSION = (1, 1)
 
 
+@endpoint.declare(status=202, body=schema.action, version=VERSION)
 def action(req):
-    microversion.require(req, VERSION)
     ctx = groups.authorize(req, 'protector:protection_groups:action')
-    body = util.json_body(req, schema.action)
+    body = util.body(req)
     if len(body) != 1:
         raise exception.BadRequest(
             'The body must hold exactly one of %s.'
@@ -35,8 +35,8 @@ def action(req):
         202)
 
 
+@endpoint.declare(version=VERSION)
 def recovery_points(req):
-    microversion.require(req, VERSION)
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     group = groups.get_group(req, ctx)
     points = rpcapi.OperationsAPI().list_recovery_points(
@@ -44,8 +44,8 @@ def recovery_points(req):
     return util.json_response({'recovery_points': points})
 
 
+@endpoint.declare(version=VERSION)
 def consistency_group(req):
-    microversion.require(req, VERSION)
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     group = groups.get_group(req, ctx)
     result = rpcapi.OperationsAPI().consistency_group(ctx,

@@ -1,5 +1,6 @@
 """/v1/{project_id}/protection-groups/{pg}/members: protected servers."""
 
+from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
 from protector.api.schemas import members as schema
 from protector.api import util
@@ -8,9 +9,10 @@ from protector.db import api as db
 from protector.engine import rpcapi
 
 
+@endpoint.declare(status=201, body=schema.create)
 def create(req):
     ctx = groups.authorize(req, 'protector:members:create')
-    server = util.json_body(req, schema.create)['member']['server']
+    server = util.body(req)['member']['server']
     group = groups.get_group(req, ctx)
     member_id = rpcapi.EngineAPI().member_add(ctx, group_id=group.id,
                                               server=server)
@@ -32,6 +34,7 @@ def show(req):
     return util.json_response({'member': views.member(member)})
 
 
+@endpoint.declare(status=204)
 def delete(req):
     ctx = groups.authorize(req, 'protector:members:delete')
     group = groups.get_group(req, ctx)

@@ -1,8 +1,8 @@
 """/v1/{project_id}/operations: DR operation records; cancel and cleanup
 (microversion 1.1)."""
 
+from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
-from protector.api import microversion
 from protector.api import util
 from protector.api import views
 from protector.db import api as db
@@ -30,7 +30,6 @@ def show(req):
 
 
 def _act(req, action, method):
-    microversion.require(req, (1, 1))
     ctx = groups.authorize(req, action)
     operation = db.operation_get(ctx, req.urlvars['operation_id'],
                                  project_id=req.urlvars['project_id'])
@@ -39,11 +38,13 @@ def _act(req, action, method):
         db.operation_get(ctx, operation.id))}, 202)
 
 
+@endpoint.declare(status=202, version=(1, 1))
 def cancel(req):
     """Cancel a running test failover; what it made is removed."""
     return _act(req, 'protector:operations:cancel', 'cancel_operation')
 
 
+@endpoint.declare(status=202, version=(1, 1))
 def cleanup(req):
     """Run again the cleanup an operation could not finish."""
     return _act(req, 'protector:operations:cleanup', 'cleanup_operation')

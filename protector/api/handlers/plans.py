@@ -1,5 +1,6 @@
 """/v1/{project_id}/protection-groups/{pg}/plan: the recovery plan."""
 
+from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
 from protector.api.schemas import protection_groups as schema
 from protector.api import util
@@ -19,9 +20,10 @@ def show(req):
     return util.json_response({'plan': _plan(ctx, group.id)})
 
 
+@endpoint.declare(body=schema.plan)
 def update(req):
     ctx = groups.authorize(req, 'protector:protection_groups:update')
-    plan = util.json_body(req, schema.plan)['plan']
+    plan = util.body(req)['plan']
     group = groups.get_group(req, ctx)
     rpcapi.EngineAPI().plan_import(ctx, group_id=group.id, plan=plan)
     return util.json_response({'plan': _plan(ctx, group.id)})

@@ -1,5 +1,6 @@
 """/v1/{project_id}/protection-groups/{pg}/policy: replication policy."""
 
+from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
 from protector.api.schemas import policies as schema
 from protector.api import util
@@ -26,10 +27,10 @@ def show(req):
         db.policy_get(ctx, group.id))})
 
 
-def _set(req, body_schema, create):
+def _set(req, create):
     ctx = groups.authorize(req, 'protector:protection_groups:update')
     values = dict(_DEFAULTS) if create else {}
-    values.update(util.json_body(req, body_schema)['policy'])
+    values.update(util.body(req)['policy'])
     group = groups.get_group(req, ctx)
     rpcapi.EngineAPI().policy_set(ctx, group_id=group.id,
                                   values=_encrypt_tokens(values),
@@ -38,9 +39,11 @@ def _set(req, body_schema, create):
         db.policy_get(ctx, group.id))}, 201 if create else 200)
 
 
+@endpoint.declare(status=201, body=schema.create)
 def create(req):
-    return _set(req, schema.create, create=True)
+    return _set(req, create=True)
 
 
+@endpoint.declare(body=schema.update)
 def update(req):
-    return _set(req, schema.update, create=False)
+    return _set(req, create=False)

@@ -1,7 +1,6 @@
 """/v1/{project_id}/protection-groups and their sync status."""
 
-from oslo_serialization import jsonutils
-
+from protector.api import endpoint
 from protector.api.schemas import protection_groups as schema
 from protector.api import util
 from protector.api import views
@@ -29,9 +28,10 @@ def _show(ctx, group_id, status=200):
         {'protection_group': views.protection_group(ctx, group)}, status)
 
 
+@endpoint.declare(status=201, body=schema.create)
 def create(req):
     ctx = authorize(req, 'protector:protection_groups:create')
-    values = util.json_body(req, schema.create)['protection_group']
+    values = util.body(req)['protection_group']
     primary = db.site_get(ctx, values.pop('primary_site'))
     secondary = db.site_get(ctx, values.pop('secondary_site'))
     if primary.id == secondary.id:
@@ -68,23 +68,25 @@ def show(req):
     return _show(ctx, get_group(req, ctx).id)
 
 
+@endpoint.declare(body=schema.update)
 def update(req):
     ctx = authorize(req, 'protector:protection_groups:update')
     try:
-        raw = jsonutils.loads(req.body or b'{}')
-    except ValueError:
-        raw = {}
-    if 'replication_type' in (raw.get('protection_group') or {}):
-        raise exception.BadRequest(
-            'replication_type cannot be changed after the protection group '
-            'is created; create a new group with the other type and move '
-            'the servers to it.')
-    values = util.json_body(req, schema.update)['protection_group']
+        values = util.body(req)['protection_group']
+    except exception.BadRequest:
+        if 'replication_type' in (util.loose_json(req).get(
+                'protection_group') or {}):
+            raise exception.BadRequest(
+                'replication_type cannot be changed after the protection '
+                'group is created; create a new group with the other type '
+                'and move the servers to it.')
+        raise
     group = get_group(req, ctx)
     rpcapi.EngineAPI().group_update(ctx, group_id=group.id, values=values)
     return _show(ctx, group.id)
 
 
+@endpoint.declare(status=204)
 def delete(req):
     ctx = authorize(req, 'protector:protection_groups:delete')
     group = get_group(req, ctx)
@@ -99,9 +101,10 @@ def sync_status(req):
     return util.json_response({'sync_status': result})
 
 
+@endpoint.declare(body=schema.sync_force, body_optional=True)
 def sync_force(req):
     ctx = authorize(req, 'protector:protection_groups:sync_force')
-    body = util.json_body(req, schema.sync_force) if req.body else {}
+    body = util.body(req)
     source = body.get('sync_force', {}).get('source', 'auto')
     group = get_group(req, ctx)
     result = rpcapi.EngineAPI().sync_force(ctx, group_id=group.id,
@@ -115,9 +118,10 @@ def mappings_show(req):
         get_group(req, ctx))})
 
 
+@endpoint.declare(body=schema.mappings)
 def mappings_update(req):
     ctx = authorize(req, 'protector:protection_groups:update')
-    mappings = util.json_body(req, schema.mappings)['mappings']
+    mappings = util.body(req)['mappings']
     group = get_group(req, ctx)
     stored = views.mappings(group)
     stored.update(mappings)

@@ -3,6 +3,7 @@
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from protector.api import endpoint
 from protector.api.schemas import sites as schema
 from protector.api import util
 from protector.api import views
@@ -25,16 +26,17 @@ def _with_secret(values):
     return values
 
 
+@endpoint.declare(status=201, body=schema.create)
 def create(req):
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:create')
     values = dict(_DEFAULTS)
-    values.update(util.json_body(req, schema.create)['site'])
+    values.update(util.body(req)['site'])
     values['is_local'] = values['name'] == CONF.site_name
     existing = db.site_get_by_role(ctx, values['is_local'])
     if existing is not None:
         role = 'local' if values['is_local'] else 'peer'
-        raise exception.Conflict(
+        raise exception.Duplicate(
             reason="A %s site is already registered ('%s'); protector "
                    "protects between exactly two sites. Delete it first or "
                    "change it with 'openstack protector site set'. (This "
@@ -60,14 +62,16 @@ def show(req):
     return util.json_response({'site': views.site(site)})
 
 
+@endpoint.declare(body=schema.update)
 def update(req):
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:update')
-    values = util.json_body(req, schema.update)['site']
+    values = util.body(req)['site']
     site = db.site_update(ctx, req.urlvars['site'], _with_secret(values))
     return util.json_response({'site': views.site(site)})
 
 
+@endpoint.declare(status=204)
 def delete(req):
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:delete')

@@ -7,6 +7,7 @@ take over the group, even when the other site is gone.
 
 from oslo_log import log as logging
 
+from protector.api import endpoint
 from protector.api.schemas import sync as schema
 from protector.api import util
 from protector.common import exception
@@ -53,10 +54,11 @@ def push_back(req):
     return util.json_response({'sync_status': result})
 
 
+@endpoint.declare(body=schema.push)
 def update(req):
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sync:push')
-    metadata = util.json_body(req, schema.push)['metadata']
+    metadata = util.body(req)['metadata']
     document = metadata['document']
     if (document['id'] != req.urlvars['pg_id']
             or document['version'] != metadata['version']):
@@ -66,9 +68,9 @@ def update(req):
     stored = _stored(ctx, document['id'])
     if (stored is not None and not metadata.get('force')
             and metadata['version'] <= stored.metadata_version):
-        raise exception.StaleMetadata(group=stored.id,
-                                      stored=stored.metadata_version,
-                                      incoming=metadata['version'])
+        raise exception.VersionConflict(
+            group=stored.id, stored=stored.metadata_version, digest='-',
+            base=metadata['version'] - 1, incoming=metadata['version'])
     group = metadata_document.apply(ctx, document)
     LOG.info('Protection group %(id)s version %(version)d received from '
              'the peer site%(force)s',
@@ -78,6 +80,7 @@ def update(req):
         'id': group.id, 'version': group.metadata_version}})
 
 
+@endpoint.declare(status=204)
 def delete(req):
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sync:push')

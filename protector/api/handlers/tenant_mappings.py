@@ -1,5 +1,6 @@
 """/v1/admin/tenant-mappings: which peer project owns a project's groups."""
 
+from protector.api import endpoint
 from protector.api.schemas import tenant_mappings as schema
 from protector.api import util
 from protector.api import views
@@ -8,10 +9,11 @@ from protector.db import api as db
 from protector import policy
 
 
+@endpoint.declare(status=201, body=schema.create)
 def create(req):
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:tenant_mappings:create')
-    values = util.json_body(req, schema.create)['tenant_mapping']
+    values = util.body(req)['tenant_mapping']
     site = db.site_get(ctx, values.pop('remote_site'))
     if site.is_local:
         raise exception.BadRequest(
@@ -39,6 +41,7 @@ def show(req):
         {'tenant_mapping': views.tenant_mapping(mapping)})
 
 
+@endpoint.declare(status=204)
 def delete(req):
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:tenant_mappings:delete')

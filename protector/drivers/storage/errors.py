@@ -88,8 +88,9 @@ class ArrayUnavailable(StorageError, exception.ServiceUnavailable):
                'address and network path from the protector-engine host.')
 
 
-class ArrayError(StorageError, exception.ProtectorException):
+class ArrayError(StorageError, exception.BadGateway):
     """A failure that fits no other type."""
+    error_code = 'array_error'
 
 
 class ReplicationNotReady(StorageError, exception.Conflict):

@@ -33,15 +33,13 @@ UNPLANNED_FORCED = ('failing_over', 'failing_back', 'cleaning')
 def refuse_if_running(context, group):
     running = db.operation_get_running(context, group.id)
     if running is not None:
-        raise exception.Conflict(
-            reason="Operation %s (%s) is running on protection group '%s'; "
-                   "wait until it ends ('%s operation show %s')%s, then "
-                   "retry." % (running.id, running.operation_type,
-                               group.name, CLI, running.id,
-                               " or cancel it ('%s operation cancel %s')"
-                               % (CLI, running.id)
-                               if running.operation_type ==
-                               steps.TEST_FAILOVER else ''))
+        raise exception.OperationRunning(
+            operation=running.id, type=running.operation_type,
+            group=group.name,
+            cancel=(" or cancel it ('%s operation cancel %s')"
+                    % (CLI, running.id)
+                    if running.operation_type == steps.TEST_FAILOVER
+                    else ''))
 
 
 def _hint(group, action):
@@ -79,7 +77,7 @@ def gate(request):
         if request.unplanned and group.status in UNPLANNED_FORCED:
             hint = (" If the site that was running that operation is lost, "
                     "add --force to take over from this site's copy.")
-        raise exception.Conflict(
+        raise exception.InvalidState(
             reason="Protection group '%s' is %s; %s starts only from %s.%s"
                    % (group.name, group.status, kind,
                       ' or '.join(allowed), hint))

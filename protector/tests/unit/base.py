@@ -262,6 +262,7 @@ class ScenarioTestCase(APITestCase):
         self.assertEqual(code, response.status_int, response.text)
         error = response.json_body['error']
         self.assertEqual(code, error['code'])
+        self.assertRegex(error['error_code'], r'^[a-z][a-z_]*[a-z]$')
         for fragment in fragments:
             self.assertIn(fragment, error['message'])
         return error

@@ -170,10 +170,10 @@ class TestReceive(base.ScenarioTestCase):
         for version in (3, 2):
             response = self._put(document(version=version, name='stale'))
 
-            self.assertError(response, 409, 'Protection group %s is at '
-                                            'version 3 on this site; '
-                                            'version %d is not newer'
-                             % (GROUP_ID, version))
+            error = self.assertError(response, 409, 'Protection group %s '
+                                                    'is at version 3'
+                                     % GROUP_ID)
+            self.assertEqual('version_conflict', error['error_code'])
         self.assertEqual('erp', self.show_group(GROUP_ID)['name'])
 
     def test_force_takes_an_older_version(self):

@@ -134,7 +134,7 @@ class TestTranslate(testtools.TestCase):
             errors.CloudConflict)
         unknown = translate(ValueError('odd answer'))
         self.assertIsInstance(unknown, errors.CloudError)
-        self.assertEqual(500, unknown.code)
+        self.assertEqual(502, unknown.code)
         self.assertFalse(unknown.transient)
 
     def test_keystone_refusing_credentials(self):
