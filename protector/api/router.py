@@ -36,6 +36,10 @@ ROUTES = {
         'GET': tenant_mappings.show, 'DELETE': tenant_mappings.delete},
     PEER_PREFIX + 'protection-groups/{pg_id}': {
         'GET': sync.show, 'PUT': sync.update, 'DELETE': sync.delete},
+    PEER_PREFIX + 'protection-groups/{pg_id}/reserve': {
+        'POST': sync.reserve},
+    PEER_PREFIX + 'protection-groups/{pg_id}/release': {
+        'POST': sync.release},
     PEER_PREFIX + 'protection-groups/{pg_id}/push-back': {
         'POST': sync.push_back},
     '/v1/{project_id}/protection-groups': {'GET': groups.index,

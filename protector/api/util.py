@@ -7,6 +7,11 @@ import webob
 from protector.common import exception
 
 
+def iso(value):
+    """A time of the database (UTC) as the API shows it."""
+    return value.isoformat() + 'Z' if value else None
+
+
 def context(req):
     return req.environ['protector.context']
 

@@ -1,10 +1,9 @@
 """How each resource looks in a response.  Secrets never appear here."""
 
+from protector.api import util
 from protector.db import api as db
 
-
-def _time(value):
-    return value.isoformat() + 'Z' if value else None
+_time = util.iso
 
 
 def site(row):
@@ -33,7 +32,9 @@ def tenant_mapping(row):
 
 
 def sync_state(row):
-    if row.peer_version == row.metadata_version:
+    """What this site last knew: the peer confirmed this very version."""
+    if row.push_holder is None and (row.peer_version, row.peer_digest) == (
+            row.metadata_version, row.metadata_digest):
         return 'IN SYNC'
     return 'OUT OF SYNC'
 
@@ -52,6 +53,7 @@ def protection_group(context, row):
         'last_failover_at': _time(row.last_failover_at),
         'last_replication_at': _time(row.last_replication_at),
         'metadata_version': row.metadata_version,
+        'metadata_digest': row.metadata_digest,
         'sync_status': sync_state(row),
         'last_sync_at': _time(row.last_sync_at),
         'last_sync_error': row.last_sync_error,

@@ -7,10 +7,14 @@ import threading
 
 from oslo_log import log as logging
 
+from protector.common import context
 from protector.common import rpc
 from protector.common import service
+from protector.db import api as db
 from protector.engine import manager
 from protector.engine.operations import manager as operations
+from protector.engine import periodic
+from protector.engine import sync
 
 CONF = service.CONF
 LOG = logging.getLogger(__name__)
@@ -19,6 +23,7 @@ LOG = logging.getLogger(__name__)
 def main():
     service.prepare()
     service.log_options()
+    db.group_fill_digests(context.get_admin_context())
     dr_operations = operations.OperationsManager()
     server = rpc.get_server(CONF.engine.topic, socket.gethostname(),
                             [manager.EngineManager(), dr_operations])
@@ -33,8 +38,13 @@ def main():
     resumed = dr_operations.resume_running()
     if resumed:
         LOG.info('Resumed operations: %s', ', '.join(resumed))
+    # Versions the peer site has not confirmed yet are sent again.
+    retries = periodic.Periodic(
+        'sync-retry', sync.deliver_due,
+        lambda: CONF.engine.sync_retry_interval).start()
     stop.wait()
     LOG.info('protector-engine stopping')
+    retries.stop()
     server.stop()
     server.wait()
     rpc.cleanup()

@@ -11,22 +11,10 @@ from oslo_utils import timeutils
 
 from protector.common import crypto
 from protector.common import exception
+from protector.common import metadata_content as content_lib
 from protector.db import api as db
 
 FORMAT = 1
-
-_GROUP_FIELDS = ('name', 'description', 'replication_type', 'volume_type',
-                 'secondary_volume_type', 'status', 'failover_count',
-                 'consistency_groups', 'mappings', 'subnets')
-_GROUP_TIMES = ('last_failover_at', 'last_replication_at')
-_MEMBER_FIELDS = ('id', 'server_id', 'server_name', 'status', 'spec',
-                  'rank', 'boot_condition', 'overrides')
-_POLICY_FIELDS = ('primary_fa_url', 'secondary_fa_url', 'rpo_minutes',
-                  'replication_interval', 'snapshot_retention')
-
-
-def _time(value):
-    return value.isoformat() if value else None
 
 
 def _parse_time(value):
@@ -49,51 +37,61 @@ def peer_project(context, group, peer):
     return mapping.remote_project_id
 
 
-def export(context, group, peer):
-    """Build the document of ``group`` as ``peer`` must store it."""
-    group_doc = {field: group[field] for field in _GROUP_FIELDS}
-    group_doc.update({field: _time(group[field]) for field in _GROUP_TIMES})
-    group_doc.update({
-        'project_id': peer_project(context, group, peer),
-        'primary_site': group.primary_site.name,
-        'secondary_site': group.secondary_site.name,
-        'current_primary_site': group.current_primary_site.name,
-    })
-    members = [{field: member[field] for field in _MEMBER_FIELDS}
-               for member in db.member_list(context, group.id)]
+def content(context, group):
+    """What this site holds of ``group`` (see metadata_content)."""
     try:
         policy = db.policy_get(context, group.id)
     except exception.NotFound:
-        policy_doc = None
-    else:
-        policy_doc = {field: policy[field] for field in _POLICY_FIELDS}
-        policy_doc['primary_fa_token'] = crypto.decrypt(
-            policy.primary_fa_token_encrypted)
-        policy_doc['secondary_fa_token'] = crypto.decrypt(
-            policy.secondary_fa_token_encrypted)
-    return {'format': FORMAT, 'id': group.id,
-            'version': group.metadata_version, 'group': group_doc,
-            'members': members, 'policy': policy_doc}
+        policy = None
+    return content_lib.content(group, db.member_list(context, group.id),
+                               policy)
 
 
-def apply(context, document):
-    """Store ``document`` as this site's copy of the group."""
+def export(context, group, peer):
+    """Build the document of ``group`` as ``peer`` must store it."""
+    document = content(context, group)
+    document['group']['project_id'] = peer_project(context, group, peer)
+    document.update(format=FORMAT, id=group.id,
+                    version=group.metadata_version)
+    return document
+
+
+def snapshot(context, group):
+    """This site's own copy of ``group`` as a document, to restore it."""
+    document = content(context, group)
+    document['group']['project_id'] = group.project_id
+    document.update(format=FORMAT, id=group.id,
+                    version=group.metadata_version,
+                    digest=group.metadata_digest)
+    return document
+
+
+def restore(context, document, holder):
+    """Put back a ``snapshot()`` taken by the change ``holder``."""
+    return apply(context, document, document['digest'], holder=holder,
+                 force=True)
+
+
+def apply(context, document, digest, base=None, holder=None, force=False):
+    """Store ``document`` as this site's copy, if it follows ours.
+
+    See ``db.group_replace`` for ``digest``, ``base``, ``holder`` and
+    ``force``.
+    """
     if document.get('format') != FORMAT:
         raise exception.InvalidInput(
             reason='Metadata document format %r is not supported by this '
                    'site (expected %d); upgrade protector on both sites to '
                    'the same release.' % (document.get('format'), FORMAT))
     group_doc = document['group']
-    values = {field: group_doc[field] for field in _GROUP_FIELDS}
+    values = {field: group_doc[field]
+              for field in content_lib.GROUP_FIELDS}
     values.update({field: _parse_time(group_doc[field])
-                   for field in _GROUP_TIMES})
+                   for field in content_lib.GROUP_TIMES})
     values['id'] = document['id']
     values['project_id'] = group_doc['project_id']
     values['metadata_version'] = document['version']
-    values['peer_version'] = document['version']
-    values['last_sync_at'] = timeutils.utcnow()
-    values['last_sync_error'] = None
-    for role in ('primary_site', 'secondary_site', 'current_primary_site'):
+    for role in content_lib.SITE_ROLES:
         name = group_doc[role]
         try:
             values[role + '_id'] = db.site_get(context, name).id
@@ -102,13 +100,16 @@ def apply(context, document):
                 reason="Site '%s' is not registered on this site; register "
                        "it with 'openstack protector site create %s ...' "
                        "before syncing protection groups." % (name, name))
-    members = [dict(member) for member in document['members']]
+    members = [{field: member[field]
+                for field in content_lib.MEMBER_FIELDS}
+               for member in document['members']]
     policy = document.get('policy')
     policy_values = None
     if policy:
-        policy_values = {field: policy[field] for field in _POLICY_FIELDS}
-        policy_values['primary_fa_token_encrypted'] = crypto.encrypt(
-            policy['primary_fa_token'])
-        policy_values['secondary_fa_token_encrypted'] = crypto.encrypt(
-            policy['secondary_fa_token'])
-    return db.group_replace(context, values, members, policy_values)
+        policy_values = {field: policy[field]
+                         for field in content_lib.POLICY_FIELDS}
+        for field in content_lib.POLICY_SECRETS:
+            policy_values[field + '_encrypted'] = crypto.encrypt(
+                policy[field])
+    return db.group_replace(context, values, members, policy_values,
+                            digest, base=base, holder=holder, force=force)

@@ -5,6 +5,7 @@ import oslo_messaging as messaging
 from oslo_messaging import opts as messaging_opts
 
 from protector.common import context as protector_context
+from protector.common import exception
 
 CONF = cfg.CONF
 # Only our own typed errors cross the RPC boundary as themselves.
@@ -47,10 +48,32 @@ def cleanup():
         _TRANSPORT = None
 
 
-def get_client(topic, version='1.0'):
-    target = messaging.Target(topic=topic, version=version)
+def get_client(topic, version='1.0', namespace=None):
+    target = messaging.Target(topic=topic, version=version,
+                              namespace=namespace)
     return messaging.get_rpc_client(init(), target,
                                     serializer=ContextSerializer())
+
+
+def call(client, context, method, **kwargs):
+    """Call the engine; 503 engine_unavailable when it does not answer.
+
+    The engine must take the request within ``[engine]
+    call_monitor_timeout`` seconds and, while it works, send a heartbeat
+    at half that interval, so a dead or unreachable engine is told apart
+    from a long call in a few seconds instead of ``rpc_timeout``.
+    """
+    cctxt = client.prepare(
+        timeout=CONF.engine.rpc_timeout,
+        call_monitor_timeout=CONF.engine.call_monitor_timeout)
+    try:
+        return cctxt.call(context, method, **kwargs)
+    except (messaging.MessagingTimeout,
+            messaging.MessageDeliveryFailure) as exc:
+        raise exception.EngineUnavailable(
+            site=CONF.site_name,
+            seconds=CONF.engine.call_monitor_timeout
+            if isinstance(exc, messaging.MessagingTimeout) else 0)
 
 
 def get_server(topic, host, endpoints):

@@ -6,6 +6,10 @@ Every function that changes a protection group or anything inside it
 measure of what the peer site must receive.
 """
 
+import datetime
+import functools
+
+from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
@@ -13,9 +17,24 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from protector.common import exception
+from protector.common import metadata_content
 from protector.db import models
+from protector.db import sqlite
 
+CONF = cfg.CONF
 main_context_manager = enginefacade.transaction_context()
+main_context_manager.append_on_engine_create(sqlite.set_up)
+
+
+def _reader(function):
+    """A read-only transaction (see ``protector.db.sqlite``)."""
+    read = main_context_manager.reader(function)
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with sqlite.read_only():
+            return read(*args, **kwargs)
+    return wrapper
 
 
 def configure(conf):
@@ -57,19 +76,19 @@ def site_create(context, values):
     return site
 
 
-@main_context_manager.reader
+@_reader
 def site_get(context, ident):
     return _by_ident(context.session.query(models.Site), models.Site,
                      ident, 'site')
 
 
-@main_context_manager.reader
+@_reader
 def site_list(context):
     return context.session.query(models.Site).order_by(
         models.Site.created_at).all()
 
 
-@main_context_manager.reader
+@_reader
 def site_get_by_role(context, is_local):
     """The local site or the peer site, or None when not registered."""
     return context.session.query(models.Site).filter_by(
@@ -118,13 +137,13 @@ def tenant_mapping_create(context, values):
     return mapping
 
 
-@main_context_manager.reader
+@_reader
 def tenant_mapping_list(context):
     return context.session.query(models.TenantMapping).order_by(
         models.TenantMapping.created_at).all()
 
 
-@main_context_manager.reader
+@_reader
 def tenant_mapping_get(context, mapping_id):
     mapping = context.session.query(models.TenantMapping).filter_by(
         id=mapping_id).first()
@@ -133,7 +152,7 @@ def tenant_mapping_get(context, mapping_id):
     return mapping
 
 
-@main_context_manager.reader
+@_reader
 def tenant_mapping_find(context, remote_site_id, local_project_id=None,
                         remote_project_id=None):
     query = context.session.query(models.TenantMapping).filter_by(
@@ -162,9 +181,39 @@ def _group_query(context, project_id):
     return query
 
 
-def _bump(group):
+def _digest(session, group):
+    """The digest of what this transaction makes of ``group``."""
+    session.flush()
+    # A site id may have changed in this transaction: read the sites again.
+    session.expire(group, list(metadata_content.SITE_ROLES))
+    members = session.query(models.Member).filter_by(
+        protection_group_id=group.id).all()
+    policy = session.query(models.ReplicationPolicy).filter_by(
+        protection_group_id=group.id).first()
+    return metadata_content.digest_of_rows(group, members, policy)
+
+
+def _bump(context, group):
+    """A new version of ``group``: every change of its content makes one.
+
+    A change made under a lease (``context.group_lease``, set by
+    ``protector.engine.sync.GroupChange``) must still hold it; holding it
+    is extended by each of its writes.
+    """
+    lease = getattr(context, 'group_lease', None)
+    if lease is not None and lease[0] == group.id:
+        now = timeutils.utcnow()
+        still_held = context.session.query(models.ProtectionGroup).filter_by(
+            id=group.id, lease_holder=lease[1]).update(
+                {'lease_expires_at': now + datetime.timedelta(
+                    seconds=CONF.engine.change_lease_seconds)},
+                synchronize_session=False)
+        if not still_held:
+            context.session.refresh(group)
+            raise lease_refusal(group)
     group.metadata_version = (group.metadata_version or 0) + 1
     group.updated_at = timeutils.utcnow()
+    group.metadata_digest = _digest(context.session, group)
 
 
 @main_context_manager.writer
@@ -177,17 +226,17 @@ def group_create(context, values):
         raise exception.Duplicate(
             reason='A protection group named %r already exists in this '
                    'project; choose another name.' % values['name'])
-    context.session.refresh(group)
+    group.metadata_digest = _digest(context.session, group)
     return group
 
 
-@main_context_manager.reader
+@_reader
 def group_get(context, ident, project_id=None):
     return _by_ident(_group_query(context, project_id),
                      models.ProtectionGroup, ident, 'protection group')
 
 
-@main_context_manager.reader
+@_reader
 def group_list(context, project_id=None):
     return _group_query(context, project_id).order_by(
         models.ProtectionGroup.created_at).all()
@@ -197,19 +246,31 @@ def group_list(context, project_id=None):
 def group_update(context, group_id, values, bump=True):
     group = _group_query(context, None).filter_by(id=group_id).one()
     group.update(values)
-    if bump:
-        _bump(group)
     try:
         context.session.flush()
     except db_exc.DBDuplicateEntry:
         raise exception.Duplicate(
             reason='A protection group named %r already exists in this '
                    'project; choose another name.' % values.get('name'))
+    if bump:
+        _bump(context, group)
     return group
 
 
 @main_context_manager.writer
-def group_delete(context, group_id):
+def group_delete(context, group_id, holder=None):
+    """Delete a group and what it holds.
+
+    ``holder``: the change deleting it (by default the change of
+    ``context.group_lease``); refused while another holds the group.
+    """
+    group = _group_query(context, None).filter_by(id=group_id).first()
+    if group is None:
+        raise exception.NotFound(kind='Protection group', ident=group_id)
+    if holder is None:
+        holder = (getattr(context, 'group_lease', None) or (None, None))[1]
+    if lease_held_by_other(group, holder):
+        raise lease_refusal(group)
     context.session.query(models.Member).filter_by(
         protection_group_id=group_id).delete()
     context.session.query(models.ReplicationPolicy).filter_by(
@@ -219,18 +280,137 @@ def group_delete(context, group_id):
 
 
 @main_context_manager.writer
-def group_record_sync(context, group_id, peer_version, error=None):
-    """Remember what the peer holds; this is not a metadata change."""
+def group_fill_digests(context):
+    """Digests of the groups stored before there were digests."""
+    for group in _group_query(context, None).filter(
+            models.ProtectionGroup.metadata_digest.is_(None)):
+        group.metadata_digest = _digest(context.session, group)
+
+
+@main_context_manager.writer
+def group_record_sync(context, group_id, peer_version, peer_digest):
+    """The peer holds this version (None: no copy); not a change."""
     group = _group_query(context, None).filter_by(id=group_id).first()
     if group is None:
         return
     group.peer_version = peer_version
+    group.peer_digest = peer_digest
+    group.last_sync_at = timeutils.utcnow()
+    if (peer_version, peer_digest) == (group.metadata_version,
+                                       group.metadata_digest):
+        group.last_sync_error = None
+        group.push_holder = None
+        group.push_attempts = 0
+        group.push_next_at = None
+
+
+@main_context_manager.writer
+def group_record_sync_error(context, group_id, error):
+    """A push that failed and is not sent again (see sync.push)."""
+    _group_query(context, None).filter_by(id=group_id).update(
+        {'last_sync_error': error}, synchronize_session=False)
+
+
+@main_context_manager.writer
+def group_record_push_failure(context, group_id, holder, error, retry_at):
+    """A version the peer did not confirm: kept, to be sent again.
+
+    ``holder`` is the change the peer may still be reserved for; the first
+    one recorded stays until the peer confirms.
+    """
+    group = _group_query(context, None).filter_by(id=group_id).first()
+    if group is None:
+        return
+    group.push_holder = group.push_holder or holder
+    group.push_attempts = (group.push_attempts or 0) + 1
+    group.push_next_at = retry_at
     group.last_sync_error = error
-    if error is None:
-        group.last_sync_at = timeutils.utcnow()
 
 
-@main_context_manager.reader
+@_reader
+def group_list_pushes_due(context, now):
+    """Groups with a version to send again whose time has come."""
+    return _group_query(context, None).filter(
+        models.ProtectionGroup.push_holder.isnot(None),
+        models.ProtectionGroup.push_next_at <= now).order_by(
+            models.ProtectionGroup.push_next_at).all()
+
+
+# Leases: one change at a time per group, whichever process or site makes
+# it.  A lease is taken by compare-and-set, so two processes cannot both
+# win, and it expires, so a process that died cannot hold a group forever.
+
+def _lease_query(context, group_id, holder, now):
+    PG = models.ProtectionGroup
+    return context.session.query(PG).filter(
+        PG.id == group_id,
+        sa.or_(PG.lease_holder.is_(None), PG.lease_holder == holder,
+               PG.lease_expires_at < now))
+
+
+@main_context_manager.writer
+def group_lease_take(context, group_id, holder, seconds, base=None,
+                     refuse_running=False):
+    """Hold ``group_id`` for ``holder``; returns the group.
+
+    ``base`` (version, digest): the group must still be at this version
+    with this content.  Raises ChangeInProgress when somebody else holds
+    it, VersionConflict when it moved on, OperationRunning when
+    ``refuse_running`` and an operation runs on it, NotFound when it does
+    not exist.
+    """
+    now = timeutils.utcnow()
+    taken = _lease_query(context, group_id, holder, now).update(
+        {'lease_holder': holder, 'lease_taken_at': now,
+         'lease_expires_at': now + datetime.timedelta(seconds=seconds)},
+        synchronize_session=False)
+    group = _group_query(context, None).filter_by(id=group_id).first()
+    if group is None:
+        raise exception.NotFound(kind='Protection group', ident=group_id)
+    if not taken:
+        raise lease_refusal(group)
+    if refuse_running:
+        _refuse_if_running(context.session, group)
+    if base is not None and tuple(base) != (group.metadata_version,
+                                            group.metadata_digest):
+        raise exception.VersionConflict(
+            group=group.name, stored=group.metadata_version,
+            digest=short_digest(group.metadata_digest), base=base[0],
+            incoming=base[0] + 1)
+    return group
+
+
+def lease_refusal(group):
+    site, _sep, change = (group.lease_holder or '').partition(':')
+    return exception.ChangeInProgress(
+        group=group.name, site=site, holder='change %s' % change,
+        since=_iso(group.lease_taken_at), expires=_iso(group.lease_expires_at))
+
+
+def lease_held_by_other(group, holder, now=None):
+    now = now or timeutils.utcnow()
+    return (group.lease_holder not in (None, holder)
+            and group.lease_expires_at >= now)
+
+
+@main_context_manager.writer
+def group_lease_release(context, group_id, holder):
+    context.session.query(models.ProtectionGroup).filter_by(
+        id=group_id, lease_holder=holder).update(
+            {'lease_holder': None, 'lease_taken_at': None,
+             'lease_expires_at': None}, synchronize_session=False)
+
+
+def short_digest(digest):
+    """The first 12 hex digits: enough for people to compare."""
+    return (digest or 'none')[:12]
+
+
+def _iso(value):
+    return value.isoformat(timespec='seconds') + 'Z' if value else 'never'
+
+
+@_reader
 def group_member_count(context, group_id):
     return context.session.query(models.Member).filter_by(
         protection_group_id=group_id).count()
@@ -251,18 +431,18 @@ def member_create(context, group_id, values):
         raise exception.Duplicate(
             reason='Server %s is already a member of protection group %r.'
                    % (values['server_id'], group_name))
-    _bump(group)
+    _bump(context, group)
     return member
 
 
-@main_context_manager.reader
+@_reader
 def member_list(context, group_id):
     return context.session.query(models.Member).filter_by(
         protection_group_id=group_id).order_by(
             models.Member.rank, models.Member.server_name).all()
 
 
-@main_context_manager.reader
+@_reader
 def member_get(context, group_id, ident):
     query = context.session.query(models.Member).filter_by(
         protection_group_id=group_id)
@@ -285,7 +465,7 @@ def member_delete(context, group_id, member_id):
     group = _group_query(context, None).filter_by(id=group_id).one()
     context.session.query(models.Member).filter_by(
         protection_group_id=group_id, id=member_id).delete()
-    _bump(group)
+    _bump(context, group)
 
 
 @main_context_manager.writer
@@ -297,13 +477,13 @@ def plan_update(context, group_id, entries, subnets):
         member.update(entries.get(member.id, {
             'rank': 0, 'boot_condition': None, 'overrides': {}}))
     group.subnets = subnets
-    _bump(group)
+    _bump(context, group)
     return group
 
 
 # Replication policy
 
-@main_context_manager.reader
+@_reader
 def policy_get(context, group_id):
     policy = context.session.query(models.ReplicationPolicy).filter_by(
         protection_group_id=group_id).first()
@@ -329,21 +509,48 @@ def policy_set(context, group_id, values, create):
         policy = models.ReplicationPolicy(protection_group_id=group_id)
         context.session.add(policy)
     policy.update(values)
-    _bump(group)
-    context.session.flush()
+    _bump(context, group)
     return policy
 
 
 # Metadata documents (sync between sites)
 
 @main_context_manager.writer
-def group_replace(context, group_values, members, policy_values):
-    """Install a protection group exactly as the peer described it."""
+def group_replace(context, group_values, members, policy_values, digest,
+                  base=None, holder=None, force=False):
+    """Install a group as the peer sent it, if it follows what is stored.
+
+    ``digest`` is the sender's digest of the content, ``base`` the
+    (version, digest) it was built on (None: the group is new to this
+    site), ``holder`` the change that reserved the group here, if any.
+    Unless ``force``, the content must follow the stored version: never
+    two different contents under one version.  Receiving the version that
+    is stored already (a push sent again) changes nothing.  Returns the
+    group.
+    """
     session = context.session
     group_id = group_values['id']
+    version = group_values['metadata_version']
     group = session.query(models.ProtectionGroup).filter_by(
         id=group_id).first()
-    if group is None:
+    if group is not None:
+        if lease_held_by_other(group, holder):
+            raise lease_refusal(group)
+        _refuse_if_running(session, group)
+        stored = (group.metadata_version, group.metadata_digest)
+        if stored == (version, digest):
+            _received(group, version, digest, holder)
+            return group
+        if not force and (base is None or tuple(base) != stored):
+            raise exception.VersionConflict(
+                group=group.name, stored=stored[0],
+                digest=short_digest(stored[1]),
+                base='none' if base is None else base[0], incoming=version)
+    elif base is not None and not force:
+        raise exception.VersionConflict(
+            group=group_values['name'], stored='none', digest='none',
+            base=base[0], incoming=version)
+    else:
         group = models.ProtectionGroup(id=group_id)
         session.add(group)
     group.update(group_values)
@@ -366,12 +573,42 @@ def group_replace(context, group_values, members, policy_values):
             reason='Another protection group named %r exists in project '
                    '%s on this site; rename or delete it.'
                    % (group_values['name'], group_values['project_id']))
+    group.metadata_digest = _digest(session, group)
+    _received(group, version, digest, holder)
     return group
+
+
+def _received(group, version, digest, holder):
+    """What this site knows after storing the peer's version."""
+    group.peer_version = version
+    group.peer_digest = digest
+    group.last_sync_at = timeutils.utcnow()
+    group.last_sync_error = None
+    group.push_holder = None
+    group.push_attempts = 0
+    group.push_next_at = None
+    if group.lease_holder == holder:
+        group.lease_holder = group.lease_taken_at = None
+        group.lease_expires_at = None
+
+
+def _refuse_if_running(session, group):
+    running = session.query(models.Operation).filter(
+        models.Operation.protection_group_id == group.id,
+        models.Operation.status.in_(RUNNING_STATUSES)).first()
+    if running is not None:
+        # Only a test failover can be cancelled (see operations.control).
+        cancel = (" or cancel it ('openstack protector operation cancel "
+                  "%s')" % running.id
+                  if running.operation_type == 'test_failover' else '')
+        raise exception.OperationRunning(
+            operation=running.id, type=running.operation_type,
+            group=group.name, cancel=cancel)
 
 
 # Operations
 
-@main_context_manager.reader
+@_reader
 def operation_list(context, project_id=None, group_id=None, status=None):
     query = context.session.query(models.Operation)
     if project_id is not None:
@@ -383,7 +620,7 @@ def operation_list(context, project_id=None, group_id=None, status=None):
     return query.order_by(models.Operation.created_at.desc()).all()
 
 
-@main_context_manager.reader
+@_reader
 def operation_get(context, operation_id, project_id=None):
     query = context.session.query(models.Operation).filter_by(
         id=operation_id)
@@ -408,7 +645,7 @@ def operation_create(context, values):
 RUNNING_STATUSES = ('running', 'cancelling')
 
 
-@main_context_manager.reader
+@_reader
 def operation_get_running(context, group_id):
     """The operation running on a group (oldest first), or None."""
     return context.session.query(models.Operation).filter(
@@ -417,7 +654,7 @@ def operation_get_running(context, group_id):
             models.Operation.created_at).first()
 
 
-@main_context_manager.reader
+@_reader
 def operation_list_running(context):
     """Every operation this site was running (to resume after a restart)."""
     return context.session.query(models.Operation).filter(

@@ -77,11 +77,24 @@ class ProtectionGroup(Base):
     consistency_groups = sa.Column(sa.JSON, nullable=False, default=dict)
     mappings = sa.Column(sa.JSON, nullable=False, default=dict)
     subnets = sa.Column(sa.JSON, nullable=False, default=dict)
-    # Metadata sync: our version, and what we last saw of the peer's.
+    # Metadata sync: our version and the digest of its content, and what
+    # we last saw of the peer's (see protector.engine.sync).
     metadata_version = sa.Column(sa.Integer, nullable=False, default=1)
+    metadata_digest = sa.Column(sa.String(64))
     peer_version = sa.Column(sa.Integer)
+    peer_digest = sa.Column(sa.String(64))
     last_sync_at = sa.Column(sa.DateTime)
     last_sync_error = sa.Column(sa.Text)
+    # The change that holds the group (on this site or from the peer):
+    # nothing else changes it until the holder releases it or it expires.
+    lease_holder = sa.Column(sa.String(255))
+    lease_taken_at = sa.Column(sa.DateTime)
+    lease_expires_at = sa.Column(sa.DateTime)
+    # A version the peer has not confirmed yet: kept until it has.
+    push_holder = sa.Column(sa.String(255))
+    push_attempts = sa.Column(sa.Integer, nullable=False, default=0,
+                              server_default='0')
+    push_next_at = sa.Column(sa.DateTime)
 
     primary_site = orm.relationship(
         Site, foreign_keys=[primary_site_id], lazy='joined')

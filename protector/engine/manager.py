@@ -1,8 +1,8 @@
 """The engine's RPC endpoint: every change of protection metadata.
 
-Each change of a protection group follows the same path: lock the group,
-check that the peer holds the same version, change the database (which
-increments the version), push the new document to the peer.
+Each change of a protection group is a ``sync.GroupChange``: hold the
+group here, reserve the peer's copy, change the database (which makes the
+next version), push that version to the peer (see protector.engine.sync).
 """
 
 from oslo_log import log as logging
@@ -14,7 +14,6 @@ from protector.common import keystone
 from protector.common import metadata_document
 from protector.db import api as db
 from protector.drivers import loader
-from protector.engine.operations import preflight
 from protector.engine import peer as peer_api
 from protector.engine import protection
 from protector.engine import recovery_plan
@@ -52,61 +51,66 @@ class EngineManager(object):
         metadata_document.peer_project(
             context, _ProjectOnly(values['project_id']), peer)
         values['id'] = uuidutils.generate_uuid()
+        sites = [primary, secondary]
         values['consistency_groups'] = protection.create_volume_groups(
-            context, _NewGroup(values), [primary, secondary])
+            context, _NewGroup(values), sites)
         try:
             group = db.group_create(context, values)
         except Exception:
-            protection.delete_volume_groups(
-                context, _NewGroup(values), [primary, secondary])
+            protection.delete_volume_groups(context, _NewGroup(values),
+                                            sites)
+            raise
+        try:
+            # A new group: the peer stores it unless it cannot (a group of
+            # that name there); no answer keeps it to be sent again.
+            sync.send(context, group)
+        except exception.ProtectorException:
+            db.group_delete(context, group.id)
+            protection.delete_volume_groups(context, group, sites)
             raise
         LOG.info('Protection group %(id)s (%(name)s) created',
                  {'id': group.id, 'name': group.name})
-        sync.push(context, group.id)
         return group.id
 
     def group_update(self, context, group_id, values):
-        with self._change(context, group_id):
+        with sync.GroupChange(context, group_id):
             db.group_update(context, group_id, values)
         return group_id
 
     def group_delete(self, context, group_id):
-        with self._change(context, group_id) as group:
+        with sync.GroupChange(context, group_id) as change:
+            group = change.group
             # Arrays and clouds first: deleting them again is harmless,
             # so a failure here can simply be retried.
             protection.delete_replication(context, group)
             protection.delete_volume_groups(
                 context, group, [group.primary_site, group.secondary_site])
-            peer = sync.peer_site(context)
-            peer_api.PeerClient(peer).delete(group.id, group.name)
+            peer_api.PeerClient(sync.peer_site(context)).delete(
+                group.id, group.name, change.holder)
             db.group_delete(context, group_id)
             LOG.info('Protection group %s deleted on both sites', group_id)
 
     def sync_status(self, context, group_id):
         return sync.status(context, db.group_get(context, group_id))
 
-    def sync_force(self, context, group_id, source='auto'):
-        with sync.group_lock(group_id):
-            return sync.force(context, db.group_get(context, group_id),
-                              source)
+    def sync_force(self, context, group_id, source='auto', holder=None):
+        return sync.force(context, group_id, source, holder=holder)
 
     # Members
 
     def member_add(self, context, group_id, server):
-        with self._change(context, group_id) as group:
+        with sync.GroupChange(context, group_id) as change:
+            group = change.group
             site = group.current_primary_site
             driver = loader.cloud_driver(site, keystone.site_session(site))
             spec = driver.get_server_spec(group.project_id, server)
             self._check_volumes(group, spec)
             protection.protect_volumes(context, group, spec)
-            try:
-                member = db.member_create(context, group_id, {
-                    'server_id': spec['id'], 'server_name': spec['name'],
-                    'status': 'protected', 'spec': spec})
-            except Exception:
-                protection.unprotect_volumes(
-                    context, group, protection.MemberSpec(spec))
-                raise
+            change.undo_with(protection.unprotect_volumes, context, group,
+                             protection.MemberSpec(spec))
+            member = db.member_create(context, group_id, {
+                'server_id': spec['id'], 'server_name': spec['name'],
+                'status': 'protected', 'spec': spec})
             LOG.info('Server %(server)s protected by group %(group)s',
                      {'server': spec['id'], 'group': group_id})
         return member.id
@@ -138,45 +142,55 @@ class EngineManager(object):
                               group.volume_type, volume['volume_id']))
 
     def member_remove(self, context, group_id, member_id):
-        with self._change(context, group_id) as group:
-            protection.unprotect_volumes(
-                context, group, db.member_get(context, group_id, member_id))
+        with sync.GroupChange(context, group_id) as change:
+            member = db.member_get(context, group_id, member_id)
+            protection.unprotect_volumes(context, change.group, member)
+            change.undo_with(protection.protect_volumes, context,
+                             change.group, member.spec)
             db.member_delete(context, group_id, member_id)
 
     # Policy, mappings, plan
 
     def policy_set(self, context, group_id, values, create):
-        with self._change(context, group_id) as group:
-            merged = {}
-            if not create:
-                try:
-                    merged = protection.policy_values(
-                        db.policy_get(context, group_id))
-                except exception.NotFound:
+        with sync.GroupChange(context, group_id) as change:
+            group = change.group
+            previous = None
+            try:
+                previous = protection.policy_values(
+                    db.policy_get(context, group_id))
+            except exception.NotFound:
+                if not create:
                     raise exception.NotFound(
                         kind='Replication policy of protection group',
                         ident=group.name)
+            if create and previous is not None:
+                raise exception.Duplicate(
+                    reason='Protection group %r already has a replication '
+                           'policy; change it with policy-set.' % group.name)
+            merged = dict(previous or {})
             merged.update(values)
             protection.check_replication(group, merged)
             protection.ensure_replication(
                 context, group, merged, db.member_list(context, group_id))
+            if previous is None:
+                change.undo_with(protection.delete_replication, context,
+                                 group, merged)
+            else:
+                change.undo_with(protection.ensure_replication, context,
+                                 group, previous,
+                                 db.member_list(context, group_id))
             db.policy_set(context, group_id, values, create)
 
     def mappings_set(self, context, group_id, mappings):
-        with self._change(context, group_id):
+        with sync.GroupChange(context, group_id):
             db.group_update(context, group_id, {'mappings': mappings})
 
     def plan_import(self, context, group_id, plan):
-        with self._change(context, group_id) as group:
+        with sync.GroupChange(context, group_id) as change:
             members = db.member_list(context, group_id)
             entries, subnets = recovery_plan.validate(plan, members,
-                                                      group.name)
+                                                      change.group.name)
             db.plan_update(context, group_id, entries, subnets)
-
-    # The common path of every change
-
-    def _change(self, context, group_id):
-        return _GroupChange(context, group_id)
 
 
 class _ProjectOnly(object):
@@ -190,38 +204,3 @@ class _NewGroup(object):
     def __init__(self, values):
         self.__dict__.update(values)
         self.consistency_groups = values.get('consistency_groups', {})
-
-
-class _GroupChange(object):
-    """Lock, check the peer, let the caller change, then push."""
-
-    def __init__(self, context, group_id):
-        self.context = context
-        self.group_id = group_id
-        self._lock = sync.group_lock(group_id)
-
-    def __enter__(self):
-        self._lock.__enter__()
-        try:
-            group = db.group_get(self.context, self.group_id)
-            # Members, policy and plan are what a running operation works
-            # from: they must not move under it.
-            preflight.refuse_if_running(self.context, group)
-            sync.ensure_can_change(self.context, group)
-        except BaseException:
-            self._lock.__exit__(None, None, None)
-            raise
-        return group
-
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if exc_type is None:
-                try:
-                    db.group_get(self.context, self.group_id)
-                except exception.NotFound:
-                    pass
-                else:
-                    sync.push(self.context, self.group_id)
-        finally:
-            self._lock.__exit__(exc_type, exc, tb)
-        return False

@@ -1,4 +1,10 @@
-"""REST calls from this site's engine to the peer site's protector-api."""
+"""REST calls from this site's engine to the peer site's protector-api.
+
+The peer answers its refusals with an ``error_code``; they come back here
+as the same typed errors, so the caller knows whether the peer refused
+(a 4xx: nothing changed there) or could not be reached (``PeerUnreachable``:
+the request may or may not have been applied).
+"""
 
 from keystoneauth1 import exceptions as ks_exc
 from oslo_log import log as logging
@@ -8,6 +14,13 @@ from protector.common import keystone
 
 LOG = logging.getLogger(__name__)
 API_VERSION = 'protector 1.0'
+_PATH = '/v1/admin/sync/protection-groups/%s'
+
+# What the peer's refusals mean here.
+_REFUSALS = {cls.error_code: cls for cls in (
+    exception.ChangeInProgress, exception.VersionConflict,
+    exception.OperationRunning, exception.Duplicate, exception.NotFound,
+    exception.InvalidState)}
 
 
 class PeerClient(object):
@@ -45,62 +58,94 @@ class PeerClient(object):
         if response.status_code >= 500:
             raise exception.PeerUnreachable(
                 site=self.site.name, group=group_name,
-                reason='protector-api answered HTTP %d'
-                % response.status_code)
+                reason='protector-api answered HTTP %d%s'
+                % (response.status_code, self._error_code(response)))
         return response
 
     @staticmethod
     def _error(response):
         try:
-            return response.json()['error']['message']
+            error = response.json()['error']
+            return error['message'], error.get('error_code')
         except (ValueError, KeyError, TypeError):
-            return 'HTTP %d' % response.status_code
+            return 'HTTP %d' % response.status_code, None
 
-    def get_version(self, group_id, group_name):
-        """The peer's metadata version of a group, or None if it has none."""
-        response = self._request(
-            'GET', '/v1/admin/sync/protection-groups/%s' % group_id,
-            group_name)
+    def _error_code(self, response):
+        code = self._error(response)[1]
+        return ' (%s)' % code if code else ''
+
+    def _refused(self, response, what):
+        """The typed error of a refusal by the peer."""
+        message, code = self._error(response)
+        cls = _REFUSALS.get(code, exception.Conflict)
+        return cls("Peer site '%s' refused %s: %s"
+                   % (self.site.name, what, message))
+
+    def get(self, group_id, group_name):
+        """The peer's ``{version, digest, lease}`` of a group, or None."""
+        response = self._request('GET', _PATH % group_id, group_name)
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise exception.Conflict(
-                reason="Peer site '%s' refused to report the version of "
-                       "protection group '%s': %s"
-                % (self.site.name, group_name, self._error(response)))
-        return response.json()['metadata']['version']
+            raise self._refused(response, "to report protection group "
+                                          "'%s'" % group_name)
+        return response.json()['metadata']
 
-    def push_back(self, group_id, group_name):
+    def reserve(self, group_id, group_name, holder, base, seconds):
+        """Hold the peer's copy for the change ``holder`` is making.
+
+        The peer refuses unless its copy is at ``base`` (version, digest)
+        and nothing else holds it.
+        """
+        response = self._request(
+            'POST', _PATH % group_id + '/reserve', group_name,
+            json={'reservation': {'holder': holder, 'version': base[0],
+                                  'digest': base[1], 'seconds': seconds}})
+        if response.status_code != 200:
+            raise self._refused(response, "a change of protection group "
+                                          "'%s'" % group_name)
+
+    def release(self, group_id, group_name, holder):
+        """Let go of a reservation (best effort: it expires anyway)."""
+        try:
+            self._request('POST', _PATH % group_id + '/release', group_name,
+                          json={'reservation': {'holder': holder}})
+        except exception.PeerUnreachable as exc:
+            LOG.warning('Reservation %(holder)s of protection group '
+                        '%(group)s on %(site)s not released (%(error)s); '
+                        'it expires by itself',
+                        {'holder': holder, 'group': group_id,
+                         'site': self.site.name, 'error': exc})
+
+    def push(self, document, group_name, digest, base, holder=None,
+             force=False):
+        """Send a version; returns the peer's (version, digest)."""
+        response = self._request(
+            'PUT', _PATH % document['id'], group_name,
+            json={'metadata': {
+                'version': document['version'], 'digest': digest,
+                'base': None if base is None else {'version': base[0],
+                                                   'digest': base[1]},
+                'holder': holder, 'force': force, 'document': document}})
+        if response.status_code != 200:
+            raise self._refused(response, "version %d of protection group "
+                                          "'%s'" % (document['version'],
+                                                    group_name))
+        metadata = response.json()['metadata']
+        return metadata['version'], metadata['digest']
+
+    def push_back(self, group_id, group_name, holder):
         """Ask the peer to force its copy of the group onto this site."""
         response = self._request(
-            'POST', '/v1/admin/sync/protection-groups/%s/push-back'
-            % group_id, group_name)
+            'POST', _PATH % group_id + '/push-back', group_name,
+            json={'reservation': {'holder': holder}})
         if response.status_code != 200:
-            raise exception.Conflict(
-                reason="Peer site '%s' could not send its copy of "
-                       "protection group '%s': %s"
-                % (self.site.name, group_name, self._error(response)))
+            raise self._refused(response, "to send its copy of protection "
+                                          "group '%s'" % group_name)
 
-    def push(self, document, group_name, force=False):
-        response = self._request(
-            'PUT', '/v1/admin/sync/protection-groups/%s' % document['id'],
-            group_name, json={'metadata': {'version': document['version'],
-                                           'force': force,
-                                           'document': document}})
-        if response.status_code != 200:
-            raise exception.Conflict(
-                reason="Peer site '%s' refused version %d of protection "
-                       "group '%s': %s"
-                % (self.site.name, document['version'], group_name,
-                   self._error(response)))
-        return response.json()['metadata']['version']
-
-    def delete(self, group_id, group_name):
-        response = self._request(
-            'DELETE', '/v1/admin/sync/protection-groups/%s' % group_id,
-            group_name)
+    def delete(self, group_id, group_name, holder):
+        response = self._request('DELETE', _PATH % group_id, group_name,
+                                 params={'holder': holder})
         if response.status_code not in (204, 404):
-            raise exception.Conflict(
-                reason="Peer site '%s' could not delete protection group "
-                       "'%s': %s" % (self.site.name, group_name,
-                                     self._error(response)))
+            raise self._refused(response, "to delete protection group "
+                                          "'%s'" % group_name)

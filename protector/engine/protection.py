@@ -177,8 +177,14 @@ def unprotect_volumes(context, group, member):
             project_on(context, group, site), volume_group, volume_ids)
 
 
-def delete_replication(context, group):
-    policy = _policy(context, group)
+def delete_replication(context, group, policy_values=None):
+    """Stop the arrays replicating the group.
+
+    ``policy_values``: the policy to read the arrays from, when it is not
+    (or no longer) the stored one.
+    """
+    policy = (_policy(context, group) if policy_values is None
+              else _PolicyView(policy_values))
     if policy is None:
         return
     source, target = arrays(group, policy)

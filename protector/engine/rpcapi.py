@@ -17,8 +17,7 @@ class EngineAPI(object):
         self.client = rpc.get_client(CONF.engine.topic)
 
     def _call(self, context, method, **kwargs):
-        cctxt = self.client.prepare(timeout=CONF.engine.rpc_timeout)
-        return cctxt.call(context, method, **kwargs)
+        return rpc.call(self.client, context, method, **kwargs)
 
     def site_validate(self, context, site_id):
         return self._call(context, 'site_validate', site_id=site_id)
@@ -39,9 +38,9 @@ class EngineAPI(object):
     def sync_status(self, context, group_id):
         return self._call(context, 'sync_status', group_id=group_id)
 
-    def sync_force(self, context, group_id, source='auto'):
+    def sync_force(self, context, group_id, source='auto', holder=None):
         return self._call(context, 'sync_force', group_id=group_id,
-                          source=source)
+                          source=source, holder=holder)
 
     def member_add(self, context, group_id, server):
         return self._call(context, 'member_add', group_id=group_id,

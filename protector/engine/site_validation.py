@@ -52,7 +52,7 @@ def _protector(context, site):
                       'this is the local site; its protector-api is the '
                       'one answering')
     try:
-        peer_api.PeerClient(site).get_version(
+        peer_api.PeerClient(site).get(
             '00000000-0000-0000-0000-000000000000', '-')
     except exception.ProtectorException as exc:
         return _check('protector', 'failed', str(exc))

@@ -1,8 +1,10 @@
 """/v1/admin/sync/protection-groups: the peer site's engine writes here.
 
 These calls come from the other site's protector-engine with its service
-user; they store the versioned metadata document so that this site can
-take over the group, even when the other site is gone.
+user.  They keep this site's copy of each group in one version history
+with the other's (see ``protector.engine.sync``): the other site reserves
+this copy before it changes the group, then pushes the new version, which
+is stored only if it follows the version stored here.
 """
 
 from oslo_log import log as logging
@@ -19,45 +21,69 @@ from protector import policy
 LOG = logging.getLogger(__name__)
 
 
-def _stored(ctx, group_id):
-    try:
-        return db.group_get(ctx, group_id)
-    except exception.NotFound:
-        return None
+def _authorize(req):
+    ctx = util.context(req)
+    policy.authorize(ctx, 'protector:sync:push')
+    return ctx
+
+
+def _metadata(group):
+    lease = None
+    if group.lease_holder:
+        lease = {'holder': group.lease_holder,
+                 'taken_at': util.iso(group.lease_taken_at),
+                 'expires_at': util.iso(group.lease_expires_at)}
+    return {'metadata': {'id': group.id, 'version': group.metadata_version,
+                         'digest': group.metadata_digest, 'lease': lease}}
 
 
 def show(req):
-    ctx = util.context(req)
-    policy.authorize(ctx, 'protector:sync:push')
-    group = _stored(ctx, req.urlvars['pg_id'])
-    if group is None:
-        raise exception.NotFound(kind='Protection group',
-                                 ident=req.urlvars['pg_id'])
-    return util.json_response({'metadata': {
-        'id': group.id, 'version': group.metadata_version}})
+    ctx = _authorize(req)
+    return util.json_response(_metadata(db.group_get(
+        ctx, req.urlvars['pg_id'])))
 
 
+@endpoint.declare(body=schema.reserve)
+def reserve(req):
+    """Hold this copy for a change the peer is making."""
+    ctx = _authorize(req)
+    reservation = util.body(req)['reservation']
+    group = db.group_lease_take(
+        ctx, req.urlvars['pg_id'], reservation['holder'],
+        reservation['seconds'],
+        base=(reservation['version'], reservation['digest']),
+        refuse_running=True)
+    return util.json_response(_metadata(group))
+
+
+@endpoint.declare(body=schema.release)
+def release(req):
+    ctx = _authorize(req)
+    db.group_lease_release(ctx, req.urlvars['pg_id'],
+                           util.body(req)['reservation']['holder'])
+    return util.json_response(_metadata(db.group_get(
+        ctx, req.urlvars['pg_id'])))
+
+
+@endpoint.declare(body=schema.release)
 def push_back(req):
     """The peer wants our copy: our engine pushes it, forced.
 
     A copy is never returned in a response because it carries the array
-    tokens; it only travels in requests to the peer's API.
+    tokens; it only travels in requests to the peer's API.  ``holder`` is
+    the peer's hold on its own copy, which our push must pass.
     """
-    ctx = util.context(req)
-    policy.authorize(ctx, 'protector:sync:push')
-    group = _stored(ctx, req.urlvars['pg_id'])
-    if group is None:
-        raise exception.NotFound(kind='Protection group',
-                                 ident=req.urlvars['pg_id'])
+    ctx = _authorize(req)
+    holder = util.body(req)['reservation']['holder']
+    group = db.group_get(ctx, req.urlvars['pg_id'])
     result = rpcapi.EngineAPI().sync_force(ctx, group_id=group.id,
-                                           source='local')
+                                           source='local', holder=holder)
     return util.json_response({'sync_status': result})
 
 
 @endpoint.declare(body=schema.push)
 def update(req):
-    ctx = util.context(req)
-    policy.authorize(ctx, 'protector:sync:push')
+    ctx = _authorize(req)
     metadata = util.body(req)['metadata']
     document = metadata['document']
     if (document['id'] != req.urlvars['pg_id']
@@ -65,29 +91,22 @@ def update(req):
         raise exception.BadRequest(
             'The document id and version must match the URL and the '
             'metadata version.')
-    stored = _stored(ctx, document['id'])
-    if (stored is not None and not metadata.get('force')
-            and metadata['version'] <= stored.metadata_version):
-        raise exception.VersionConflict(
-            group=stored.id, stored=stored.metadata_version, digest='-',
-            base=metadata['version'] - 1, incoming=metadata['version'])
-    group = metadata_document.apply(ctx, document)
+    base = metadata.get('base')
+    group = metadata_document.apply(
+        ctx, document, metadata['digest'],
+        base=None if base is None else (base['version'], base['digest']),
+        holder=metadata.get('holder'), force=metadata.get('force', False))
     LOG.info('Protection group %(id)s version %(version)d received from '
              'the peer site%(force)s',
              {'id': group.id, 'version': group.metadata_version,
               'force': ' (forced)' if metadata.get('force') else ''})
-    return util.json_response({'metadata': {
-        'id': group.id, 'version': group.metadata_version}})
+    return util.json_response(_metadata(group))
 
 
-@endpoint.declare(status=204)
+@endpoint.declare(status=204, query={'holder': schema.HOLDER})
 def delete(req):
-    ctx = util.context(req)
-    policy.authorize(ctx, 'protector:sync:push')
-    if _stored(ctx, req.urlvars['pg_id']) is None:
-        raise exception.NotFound(kind='Protection group',
-                                 ident=req.urlvars['pg_id'])
-    db.group_delete(ctx, req.urlvars['pg_id'])
+    ctx = _authorize(req)
+    db.group_delete(ctx, req.urlvars['pg_id'], holder=req.GET.get('holder'))
     LOG.info('Protection group %s deleted by the peer site',
              req.urlvars['pg_id'])
     return util.json_response(None, 204)

@@ -1,8 +1,11 @@
 """Starting, cancelling and cleaning up operations.
 
-All three take the group's lock and refuse while another operation runs
-on the group, so there is one operation per group at a time.
+Starting and cleaning up hold the group (a lease in the database) and
+refuse while another operation runs on it, so there is one operation per
+group at a time, whichever engine or request asks.
 """
+
+import contextlib
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -18,6 +21,20 @@ from protector.engine.operations import steps
 from protector.engine import sync
 
 LOG = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _holding(context, group_id):
+    """The group, held while an operation on it is checked and recorded.
+
+    Once recorded, the running operation itself refuses every change.
+    """
+    holder = sync.new_holder()
+    group = sync.hold(context, group_id, holder)
+    try:
+        yield group
+    finally:
+        sync.release(context, group_id, holder)
 
 
 def _factory_kwargs(request, stage=flows.MAIN):
@@ -57,9 +74,7 @@ def _record(context, request, members):
 
 def start(context, group_id, action, options):
     """Check, record and launch an operation; returns its id."""
-    with sync.group_lock(group_id):
-        group = db.group_get(context, group_id)
-        preflight.refuse_if_running(context, group)
+    with _holding(context, group_id) as group:
         request = request_lib.Request(context, group, action, options)
         preflight.gate(request)
         env = environment.Environment(context, group, request.source,
@@ -129,9 +144,7 @@ def cleanup(context, operation_id):
         raise exception.Conflict(
             reason='Operation %s is still running; clean up after it ends.'
                    % operation.id)
-    group = db.group_get(context, operation.protection_group_id)
-    with sync.group_lock(group.id):
-        preflight.refuse_if_running(context, group)
+    with _holding(context, operation.protection_group_id) as group:
         kwargs = _cleanup_kwargs(operation, group)
         if kwargs is None:
             raise exception.Conflict(

@@ -152,11 +152,13 @@ class SyncMetadata(base.OperationTask):
 
     def execute(self, operation_id):
         env, recorder = self.begin(operation_id)
-        if env.group.peer_version != env.group.metadata_version:
-            sync.push(env.context, env.group.id)
+        expected = env.operation.failover_type == steps.UNPLANNED
+        group = env.group
+        if (group.peer_version, group.peer_digest) != (
+                group.metadata_version, group.metadata_digest):
+            sync.push(env.context, group.id, retry=not expected)
         group = db.group_get(env.context, env.group.id)
         if group.last_sync_error:
-            expected = env.operation.failover_type == steps.UNPLANNED
             recorder.step_failed(self.step, (
                 "%sPeer site '%s' did not receive version %d of the group "
                 "(%s); its copy is stale. When it is back, run 'openstack "

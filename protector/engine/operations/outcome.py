@@ -115,7 +115,9 @@ def failed(context, operation_id, storage, error=None):
                         'undone; protection group %s is %s again.'
                         % (text(error), group.name, group.status))
         return
-    db.group_update(context, group.id, {'status': 'error'}, bump=False)
+    db.group_update(context, group.id, {'status': 'error'})
+    sync.push(context, group.id,
+              retry=operation.failover_type != steps.UNPLANNED)
     recorder.finish(steps.FAILED, "%s Undoing what it did failed too (see "
                     "steps_failed); once the cause is fixed, run '%s'."
                     % (text(error), cleanup_command(context, operation_id)))

@@ -30,18 +30,6 @@ UNPLANNED_ALLOWED = ('active', 'testing')
 UNPLANNED_FORCED = ('failing_over', 'failing_back', 'cleaning')
 
 
-def refuse_if_running(context, group):
-    running = db.operation_get_running(context, group.id)
-    if running is not None:
-        raise exception.OperationRunning(
-            operation=running.id, type=running.operation_type,
-            group=group.name,
-            cancel=(" or cancel it ('%s operation cancel %s')"
-                    % (CLI, running.id)
-                    if running.operation_type == steps.TEST_FAILOVER
-                    else ''))
-
-
 def _hint(group, action):
     name = group.name
     if group.status in ('failed_over', 'failed_over_partial') and \
@@ -313,7 +301,7 @@ def run(request, env):
         return
     if not request.unplanned:
         # Raises the exact peer-unreachable or out-of-sync refusal.
-        sync.ensure_can_change(request.context, request.group)
+        sync.ensure_in_sync(request.context, request.group)
     if request.action in (steps.FAILOVER, steps.FAILBACK):
         _previous_move(request)
     if not request.unplanned:

@@ -1,7 +1,6 @@
 """Client side of the operations RPC API, used by protector-api."""
 
 from oslo_config import cfg
-import oslo_messaging as messaging
 
 from protector.common import rpc
 from protector.engine.operations import manager
@@ -12,15 +11,11 @@ CONF = cfg.CONF
 class OperationsAPI(object):
 
     def __init__(self):
-        target = messaging.Target(topic=CONF.engine.topic,
-                                  namespace=manager.NAMESPACE,
-                                  version='1.0')
-        self.client = messaging.get_rpc_client(
-            rpc.init(), target, serializer=rpc.ContextSerializer())
+        self.client = rpc.get_client(CONF.engine.topic,
+                                     namespace=manager.NAMESPACE)
 
     def _call(self, context, method, **kwargs):
-        cctxt = self.client.prepare(timeout=CONF.engine.rpc_timeout)
-        return cctxt.call(context, method, **kwargs)
+        return rpc.call(self.client, context, method, **kwargs)
 
     def start_operation(self, context, group_id, action, options):
         return self._call(context, 'start_operation', group_id=group_id,

@@ -27,7 +27,6 @@ from protector.common import context as protector_context
 from protector.common import exception
 from protector.common import keystone
 from protector.db import api as db
-from protector.db import sqlite
 from protector.engine.operations import flows
 from protector.engine.operations import outcome
 from protector.engine import peer
@@ -47,7 +46,6 @@ def backend():
     with _guard:
         if _backend is None:
             engine = db.get_engine()
-            sqlite.immediate_transactions(engine)
             _backend = impl_sqlalchemy.SQLAlchemyBackend(
                 {'connection': str(engine.url)}, engine=engine)
         return _backend
@@ -230,11 +228,12 @@ def _overtaken(context, operation):
         return False
     try:
         group = db.group_get(context, operation.protection_group_id)
-        remote = peer.PeerClient(sync.peer_site(context)).get_version(
+        remote = peer.PeerClient(sync.peer_site(context)).get(
             group.id, group.name)
     except exception.ProtectorException:
         return False
-    return remote is not None and remote > group.metadata_version
+    return remote is not None and \
+        remote['version'] > group.metadata_version
 
 
 def resume_all():

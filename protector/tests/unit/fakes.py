@@ -14,6 +14,7 @@ from oslo_serialization import jsonutils
 
 from protector.common import context
 from protector.common import exception
+from protector.common import metadata_content
 from protector.common import metadata_document
 
 
@@ -25,17 +26,24 @@ def _over_the_wire(document):
 class FakePeer(object):
     """The peer site's copy of every protection group.
 
-    ``documents`` maps a group id to the document the peer stores.
-    ``local_projects`` maps a peer project to ours, the way the peer's own
-    tenant mapping translates a document it sends back.
+    ``documents`` maps a group id to the document the peer stores,
+    ``leases`` to the change that holds it there, ``running`` holds the
+    groups the peer runs an operation on.  ``local_projects`` maps a peer
+    project to ours, the way the peer's own tenant mapping translates a
+    document it sends back.  It keeps the rules of the real receiver
+    (``protector.db.api.group_replace`` and ``group_lease_take``).
     """
 
     def __init__(self):
         self.documents = {}
+        self.leases = {}
+        self.running = set()
         self.local_projects = {}
         self.pushes = []
+        self.reservations = []
         self.reason = None
         self.pushes_fail = False
+        self.answers_lost = False
 
     # What a test changes
 
@@ -46,6 +54,7 @@ class FakePeer(object):
     def come_back(self):
         self.reason = None
         self.pushes_fail = False
+        self.answers_lost = False
 
     def change(self, group_id, **group_fields):
         """A change made on the peer site: its version goes up by one."""
@@ -57,6 +66,9 @@ class FakePeer(object):
     def version(self, group_id):
         document = self.documents.get(group_id)
         return None if document is None else document['version']
+
+    def digest(self, group_id):
+        return metadata_content.digest(self.documents[group_id])
 
     def client(self, site):
         """Stands in for ``PeerClient(site)``."""
@@ -76,11 +88,53 @@ class FakePeerClient(object):
                                             group=group_name,
                                             reason=self.peer.reason)
 
-    def get_version(self, group_id, group_name):
-        self._answer(group_name)
-        return self.peer.version(group_id)
+    def _refused(self, error, what):
+        """As ``PeerClient`` words the peer's refusals."""
+        return type(error)("Peer site '%s' refused %s: %s"
+                           % (self.site.name, what, error.msg))
 
-    def push_back(self, group_id, group_name):
+    def _check_lease(self, group_id, holder, what):
+        held = self.peer.leases.get(group_id)
+        if held is not None and held != holder:
+            raise self._refused(exception.ChangeInProgress(
+                group=group_id, site=self.site.name, holder=held,
+                since='now', expires='later'), what)
+
+    def _state(self, group_id):
+        return self.peer.version(group_id), self.peer.digest(group_id)
+
+    def get(self, group_id, group_name):
+        self._answer(group_name)
+        if group_id not in self.peer.documents:
+            return None
+        version, digest = self._state(group_id)
+        return {'id': group_id, 'version': version, 'digest': digest,
+                'lease': self.peer.leases.get(group_id)}
+
+    def reserve(self, group_id, group_name, holder, base, seconds):
+        self._answer(group_name)
+        what = "a change of protection group '%s'" % group_name
+        if group_id not in self.peer.documents:
+            raise self._refused(exception.NotFound(
+                kind='Protection group', ident=group_id), what)
+        self._check_lease(group_id, holder, what)
+        if group_id in self.peer.running:
+            raise self._refused(exception.OperationRunning(
+                operation='op-on-peer', type='failover', group=group_name,
+                cancel=''), what)
+        if tuple(base) != self._state(group_id):
+            raise self._refused(exception.VersionConflict(
+                group=group_name, stored=self.peer.version(group_id),
+                digest='x', base=base[0], incoming=base[0] + 1), what)
+        self.peer.leases[group_id] = holder
+        self.peer.reservations.append((group_id, holder))
+
+    def release(self, group_id, group_name, holder):
+        if self.peer.reason is None and \
+                self.peer.leases.get(group_id) == holder:
+            del self.peer.leases[group_id]
+
+    def push_back(self, group_id, group_name, holder):
         """The peer forces its copy onto this site.
 
         The real peer's engine sends its document, in our project, to our
@@ -89,39 +143,55 @@ class FakePeerClient(object):
         self._answer(group_name)
         document = self.peer.documents.get(group_id)
         if document is None:
-            raise exception.Conflict(
-                reason="Peer site '%s' could not send its copy of "
-                       "protection group '%s': Protection group %s was not "
-                       "found." % (self.site.name, group_name, group_id))
+            raise exception.NotFound(kind='Protection group',
+                                     ident=group_id)
         document = copy.deepcopy(document)
         project = document['group']['project_id']
         document['group']['project_id'] = self.peer.local_projects.get(
             project, project)
         metadata_document.apply(context.get_admin_context(),
-                                _over_the_wire(document))
+                                _over_the_wire(document),
+                                self.peer.digest(group_id), holder=holder,
+                                force=True)
 
-    def push(self, document, group_name, force=False):
+    def push(self, document, group_name, digest, base, holder=None,
+             force=False):
         self._answer(group_name)
         if self.peer.pushes_fail:
             raise exception.PeerUnreachable(
                 site=self.site.name, group=group_name,
                 reason='protector-api answered HTTP 503')
-        stored = self.peer.version(document['id'])
-        if not force and stored is not None and \
-                document['version'] <= stored:
-            raise exception.Conflict(
-                reason="Peer site '%s' refused version %d of protection "
-                       "group '%s': it holds version %d"
-                       % (self.site.name, document['version'], group_name,
-                          stored))
-        self.peer.documents[document['id']] = _over_the_wire(document)
-        self.peer.pushes.append((document['id'], document['version'],
-                                 force))
-        return document['version']
+        group_id = document['id']
+        stored = self.peer.documents.get(group_id)
+        what = "version %d of protection group '%s'" % (
+            document['version'], group_name)
+        self._check_lease(group_id, holder, what)
+        incoming = (document['version'], digest)
+        if stored is None or self._state(group_id) != incoming:
+            if not force and (
+                    (stored is None) != (base is None) or
+                    (stored is not None and
+                     tuple(base) != self._state(group_id))):
+                raise self._refused(exception.VersionConflict(
+                    group=group_name, stored=self.peer.version(group_id),
+                    digest='x', base=base and base[0],
+                    incoming=document['version']), what)
+            self.peer.documents[group_id] = _over_the_wire(document)
+            self.peer.pushes.append((group_id, document['version'], force))
+        if self.peer.leases.get(group_id) == holder:
+            self.peer.leases.pop(group_id, None)
+        if self.peer.answers_lost:
+            raise exception.PeerUnreachable(
+                site=self.site.name, group=group_name,
+                reason='ReadTimeout')
+        return self._state(group_id)
 
-    def delete(self, group_id, group_name):
+    def delete(self, group_id, group_name, holder):
         self._answer(group_name)
+        self._check_lease(group_id, holder, "to delete protection group "
+                                            "'%s'" % group_name)
         self.peer.documents.pop(group_id, None)
+        self.peer.leases.pop(group_id, None)
 
 
 class FakeKeystone(object):

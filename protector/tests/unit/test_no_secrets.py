@@ -57,10 +57,11 @@ class TestNoSecrets(base.ScenarioTestCase):
         sync = '/v1/admin/sync/protection-groups/'
         self.ok('GET', sync + group['id'])
         self.ok('GET', sync + group['id'] + '?document=true')
-        self.ok('POST', sync + group['id'] + '/push-back')
+        self.ok('POST', sync + group['id'] + '/push-back',
+                {'reservation': {'holder': 'site-b:push-back'}})
         received = test_sync_receiver.document()
-        self.ok('PUT', sync + received['id'], {'metadata': {
-            'version': 1, 'document': received}})
+        self.ok('PUT', sync + received['id'],
+                test_sync_receiver.push_body(received))
         return group
 
     def failures(self):

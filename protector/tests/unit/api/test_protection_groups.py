@@ -6,7 +6,8 @@ GROUP_FIELDS = {
     'id', 'name', 'description', 'project_id', 'replication_type',
     'primary_site', 'secondary_site', 'current_primary_site', 'volume_type',
     'secondary_volume_type', 'status', 'failover_count', 'last_failover_at',
-    'last_replication_at', 'metadata_version', 'sync_status', 'last_sync_at',
+    'last_replication_at', 'metadata_version', 'metadata_digest',
+    'sync_status', 'last_sync_at',
     'last_sync_error', 'consistency_groups', 'member_count', 'created_at',
     'updated_at'}
 MEMBER_A = base.member_of(base.PROJECT_A)

@@ -1,6 +1,11 @@
 """/v1/admin/sync/protection-groups: what the peer site's engine calls."""
 
+import datetime
+
+from oslo_utils import timeutils
+
 from protector.common import crypto
+from protector.common import metadata_content
 from protector.db import api as db
 from protector.tests.unit import base
 
@@ -43,25 +48,56 @@ def document(version=1, **group_fields):
     }
 
 
-class TestReceive(base.ScenarioTestCase):
+def digest(doc):
+    return metadata_content.digest(doc)
+
+
+def push_body(doc, base=None, holder=None, force=None, claimed=None):
+    """What the peer's engine sends; ``base`` is a document or None."""
+    metadata = {'version': doc['version'], 'document': doc,
+                'digest': claimed or digest(doc),
+                'base': None if base is None else {
+                    'version': base['version'], 'digest': digest(base)}}
+    if holder is not None:
+        metadata['holder'] = holder
+    if force is not None:
+        metadata['force'] = force
+    return {'metadata': metadata}
+
+
+def reservation(doc, holder='site-b:change-1', seconds=600):
+    return {'reservation': {'holder': holder, 'version': doc['version'],
+                            'digest': digest(doc), 'seconds': seconds}}
+
+
+class ReceiverTestCase(base.ScenarioTestCase):
 
     def setUp(self):
         super().setUp()
         self.register_sites()
         self.map_project()
 
-    def _put(self, doc, force=None, headers=None):
-        metadata = {'version': doc['version'], 'document': doc}
-        if force is not None:
-            metadata['force'] = force
+    def _put(self, doc, base=None, **kwargs):
         return self.request('PUT', SYNC + doc['id'],
-                            {'metadata': metadata}, headers)
+                            push_body(doc, base, **kwargs))
+
+    def _reserve(self, doc, **kwargs):
+        return self.request('POST', SYNC + doc['id'] + '/reserve',
+                            reservation(doc, **kwargs))
+
+    def _stored(self):
+        return self.ok('GET', SYNC + GROUP_ID)['metadata']
+
+
+class TestReceive(ReceiverTestCase):
 
     def test_new_group_is_stored_with_its_sites_resolved(self):
         response = self._put(document())
 
         self.assertEqual(200, response.status_int, response.text)
-        self.assertEqual({'metadata': {'id': GROUP_ID, 'version': 1}},
+        self.assertEqual({'metadata': {'id': GROUP_ID, 'version': 1,
+                                       'digest': digest(document()),
+                                       'lease': None}},
                          response.json_body)
         group = self.show_group(GROUP_ID)
         self.assertEqual('erp', group['name'])
@@ -74,6 +110,7 @@ class TestReceive(base.ScenarioTestCase):
         self.assertEqual('2026-11-01T10:00:00Z', group['last_failover_at'])
         self.assertEqual({'site-b': 'cg-1'}, group['consistency_groups'])
         self.assertEqual(1, group['metadata_version'])
+        self.assertEqual(digest(document()), group['metadata_digest'])
         self.assertEqual('IN SYNC', group['sync_status'])
         self.assertEqual(1, group['member_count'])
 
@@ -138,23 +175,25 @@ class TestReceive(base.ScenarioTestCase):
         self.assertEqual(base.SECONDARY_TOKEN, crypto.decrypt(
             stored.secondary_fa_token_encrypted))
 
-    def test_show_reports_the_stored_version(self):
+    def test_show_reports_the_stored_version_and_digest(self):
         self._put(document(version=4))
 
-        self.assertEqual({'metadata': {'id': GROUP_ID, 'version': 4}},
-                         self.ok('GET', SYNC + GROUP_ID))
+        self.assertEqual({'id': GROUP_ID, 'version': 4,
+                          'digest': digest(document(version=4)),
+                          'lease': None}, self._stored())
 
     def test_show_unknown_is_404(self):
         self.assertError(self.request('GET', SYNC + GROUP_ID), 404,
                          GROUP_ID)
 
-    def test_newer_version_replaces_the_copy(self):
-        self._put(document())
+    def test_next_version_replaces_the_copy(self):
+        first = document()
+        self._put(first)
         newer = document(version=2, name='erp-renamed')
         newer['members'] = []
         newer['policy'] = None
 
-        response = self._put(newer)
+        response = self._put(newer, base=first)
 
         self.assertEqual(200, response.status_int, response.text)
         group = self.show_group(GROUP_ID)
@@ -164,19 +203,51 @@ class TestReceive(base.ScenarioTestCase):
         self.assertError(self.request('GET', self.group_path(
             GROUP_ID, '/policy'), headers=MEMBER_A), 404)
 
-    def test_same_or_older_version_is_refused(self):
+    def test_a_version_that_does_not_follow_the_stored_one_is_refused(self):
         self._put(document(version=3))
 
-        for version in (3, 2):
-            response = self._put(document(version=version, name='stale'))
+        for doc, base_doc in (
+                (document(version=4, name='stale'), document(version=2)),
+                (document(version=4, name='stale'),
+                 document(version=3, description='other content')),
+                (document(version=3, name='stale'), document(version=2)),
+                (document(version=2, name='stale'), document(version=1)),
+                (document(version=5, name='stale'), None)):
+            response = self._put(doc, base=base_doc)
 
-            error = self.assertError(response, 409, 'Protection group %s '
-                                                    'is at version 3'
-                                     % GROUP_ID)
+            error = self.assertError(response, 409, 'Protection group erp '
+                                                    'is at version 3')
             self.assertEqual('version_conflict', error['error_code'])
         self.assertEqual('erp', self.show_group(GROUP_ID)['name'])
+        self.assertEqual(digest(document(version=3)),
+                         self._stored()['digest'])
 
-    def test_force_takes_an_older_version(self):
+    def test_never_two_contents_under_one_version(self):
+        first = document()
+        self._put(first)
+        self._put(document(version=2, description='changed on site-b'),
+                  base=first)
+
+        response = self._put(document(version=2,
+                                      description='changed on site-c'),
+                             base=first)
+
+        self.assertError(response, 409, 'is at version 2')
+        self.assertEqual('changed on site-b',
+                         self.show_group(GROUP_ID)['description'])
+
+    def test_the_same_version_sent_again_changes_nothing(self):
+        first = document()
+        self._put(first)
+        second = document(version=2, description='second')
+        self._put(second, base=first)
+
+        response = self._put(second, base=first)
+
+        self.assertEqual(200, response.status_int, response.text)
+        self.assertEqual(2, self._stored()['version'])
+
+    def test_force_takes_any_version(self):
         self._put(document(version=3))
 
         response = self._put(document(version=2, name='restored'),
@@ -186,6 +257,13 @@ class TestReceive(base.ScenarioTestCase):
         group = self.show_group(GROUP_ID)
         self.assertEqual('restored', group['name'])
         self.assertEqual(2, group['metadata_version'])
+
+    def test_a_digest_that_differs_from_what_is_stored_shows(self):
+        self._put(document(), claimed='0' * 64)
+
+        group = self.show_group(GROUP_ID)
+        self.assertEqual(digest(document()), group['metadata_digest'])
+        self.assertEqual('OUT OF SYNC', group['sync_status'])
 
     def test_unregistered_site_is_refused(self):
         response = self._put(document(secondary_site='site-c'))
@@ -206,36 +284,40 @@ class TestReceive(base.ScenarioTestCase):
 
     def test_id_and_version_must_match(self):
         doc = document()
-        response = self.request('PUT', SYNC + 'another-id', {'metadata': {
-            'version': 1, 'document': doc}})
+        response = self.request('PUT', SYNC + 'another-id', push_body(doc))
         self.assertError(response, 400, 'must match')
 
-        response = self.request('PUT', SYNC + GROUP_ID, {'metadata': {
-            'version': 2, 'document': doc}})
+        body = push_body(doc)
+        body['metadata']['version'] = 2
+        response = self.request('PUT', SYNC + GROUP_ID, body)
         self.assertError(response, 400, 'must match')
 
     def test_bad_bodies_name_the_field(self):
         doc = document()
         del doc['members']
-        for body, fragment in (
-                ({'metadata': {'version': 1, 'document': doc}},
+        for change, fragment in (
+                ({'document': doc},
                  "Invalid field 'metadata.document.members'"),
-                ({'metadata': {'version': '1', 'document': document()}},
-                 "Invalid field 'metadata.version'"),
-                ({'metadata': {'version': 1, 'document': document(),
-                               'force': 'yes'}},
-                 "Invalid field 'metadata.force'"),
-                ({'metadata': {'document': document()}},
-                 "Invalid field 'metadata.version'")):
+                ({'version': '1'}, "Invalid field 'metadata.version'"),
+                ({'force': 'yes'}, "Invalid field 'metadata.force'"),
+                ({'digest': 'not hex'}, "Invalid field 'metadata.digest'"),
+                ({'base': {'version': 1}},
+                 "Invalid field 'metadata.base.digest'")):
+            body = push_body(document())
+            body['metadata'].update(change)
             response = self.request('PUT', SYNC + GROUP_ID, body)
 
             self.assertError(response, 400, fragment)
+        body = push_body(document())
+        del body['metadata']['version']
+        self.assertError(self.request('PUT', SYNC + GROUP_ID, body), 400,
+                         "Invalid field 'metadata.version'")
         self.assertError(self.request('GET', SYNC + GROUP_ID), 404)
 
     def test_delete(self):
         self._put(document())
 
-        response = self.request('DELETE', SYNC + GROUP_ID + '?version=1')
+        response = self.request('DELETE', SYNC + GROUP_ID)
 
         self.assertEqual(204, response.status_int, response.text)
         self.assertError(self.request('GET', SYNC + GROUP_ID), 404)
@@ -249,24 +331,116 @@ class TestReceive(base.ScenarioTestCase):
         self._put(document())
         member = base.member_of(base.PROJECT_A)
 
-        for method, body in (('GET', None), ('DELETE', None),
-                             ('PUT', {'metadata': {
-                                 'version': 9,
-                                 'document': document(version=9)}})):
-            response = self.request(method, SYNC + GROUP_ID, body, member)
+        for method, suffix, body in (
+                ('GET', '', None), ('DELETE', '', None),
+                ('PUT', '', push_body(document(version=9), force=True)),
+                ('POST', '/reserve', reservation(document())),
+                ('POST', '/release', {'reservation': {'holder': 'x'}})):
+            response = self.request(method, SYNC + GROUP_ID + suffix, body,
+                                    member)
 
             self.assertError(response, 403, 'protector:sync:push')
         self.assertEqual(1, self.show_group(GROUP_ID)['metadata_version'])
 
     def test_no_answer_carries_a_token(self):
-        responses = [self._put(document()),
+        first = document()
+        responses = [self._put(first),
                      self.request('GET', SYNC + GROUP_ID),
-                     self.request('GET', SYNC + GROUP_ID + '?document=true'),
-                     self._put(document(version=2))]
+                     self._reserve(first),
+                     self._put(document(version=2), base=first,
+                               holder='site-b:change-1')]
 
         for response in responses:
             self.assertNotIn(base.PRIMARY_TOKEN, response.text)
             self.assertNotIn(base.SECONDARY_TOKEN, response.text)
+
+
+class TestReservation(ReceiverTestCase):
+    """The peer holds this copy while it makes a change."""
+
+    def setUp(self):
+        super().setUp()
+        self.first = document()
+        self._put(self.first)
+
+    def test_reserved_copy_takes_only_the_change_that_holds_it(self):
+        self.assertEqual(200, self._reserve(self.first).status_int)
+        second = document(version=2, description='second')
+
+        refused = self._put(second, base=self.first, holder='site-b:other')
+        taken = self._put(second, base=self.first, holder='site-b:change-1')
+
+        error = self.assertError(refused, 409, "is being changed on site "
+                                               "'site-b'")
+        self.assertEqual('change_in_progress', error['error_code'])
+        self.assertEqual(200, taken.status_int, taken.text)
+        self.assertIsNone(self._stored()['lease'])
+
+    def test_a_reservation_needs_the_same_version_and_content(self):
+        for doc in (document(version=2),
+                    document(description='other content')):
+            error = self.assertError(self._reserve(doc), 409,
+                                     'is at version 1')
+            self.assertEqual('version_conflict', error['error_code'])
+        self.assertIsNone(self._stored()['lease'])
+
+    def test_one_reservation_at_a_time(self):
+        self._reserve(self.first)
+
+        response = self._reserve(self.first, holder='site-b:change-2')
+
+        error = self.assertError(response, 409, 'change change-1')
+        self.assertEqual('change_in_progress', error['error_code'])
+
+    def test_release_and_expiry_free_the_copy(self):
+        self._reserve(self.first)
+        self.ok('POST', SYNC + GROUP_ID + '/release',
+                {'reservation': {'holder': 'site-b:change-1'}})
+        self.assertEqual(200, self._reserve(
+            self.first, holder='site-b:change-2').status_int)
+
+        timeutils.set_time_override(timeutils.utcnow() +
+                                    datetime.timedelta(seconds=601))
+        self.addCleanup(timeutils.clear_time_override)
+
+        self.assertEqual(200, self._reserve(
+            self.first, holder='site-b:change-3').status_int)
+
+    def test_releasing_what_another_holds_changes_nothing(self):
+        self._reserve(self.first)
+
+        self.ok('POST', SYNC + GROUP_ID + '/release',
+                {'reservation': {'holder': 'site-b:someone-else'}})
+
+        self.assertEqual('site-b:change-1',
+                         self._stored()['lease']['holder'])
+
+    def test_no_reservation_while_an_operation_runs(self):
+        db.operation_create(self.context, {
+            'project_id': base.PROJECT_A, 'protection_group_id': GROUP_ID,
+            'operation_type': 'test_failover', 'status': 'running'})
+
+        response = self._reserve(self.first)
+
+        error = self.assertError(response, 409, 'is running on protection '
+                                                "group 'erp'")
+        self.assertEqual('operation_running', error['error_code'])
+
+    def test_reserving_an_unknown_group_is_404(self):
+        response = self.request('POST', SYNC + base.WEB_ID + '/reserve',
+                                reservation(document()))
+
+        self.assertError(response, 404, base.WEB_ID)
+
+    def test_delete_passes_only_with_the_holder(self):
+        self._reserve(self.first)
+
+        refused = self.request('DELETE', SYNC + GROUP_ID + '?holder=other')
+        deleted = self.request('DELETE', SYNC + GROUP_ID +
+                               '?holder=site-b:change-1')
+
+        self.assertError(refused, 409, 'is being changed')
+        self.assertEqual(204, deleted.status_int, deleted.text)
 
 
 class TestPushBack(base.ScenarioTestCase):
@@ -276,11 +450,16 @@ class TestPushBack(base.ScenarioTestCase):
         super().setUp()
         self.group = self.deployment()
 
+    def _push_back(self, group_id, headers=None):
+        return self.request('POST', SYNC + group_id + '/push-back',
+                            {'reservation': {'holder': 'site-b:sync'}},
+                            headers)
+
     def test_our_copy_is_forced_onto_the_peer(self):
         self.peer.documents[self.group['id']]['version'] = 7
+        self.peer.leases[self.group['id']] = 'site-b:sync'
 
-        response = self.request('POST', SYNC + self.group['id'] +
-                                '/push-back')
+        response = self._push_back(self.group['id'])
 
         self.assertEqual(200, response.status_int, response.text)
         self.assertEqual('IN SYNC', response.json_body['sync_status'][
@@ -289,13 +468,10 @@ class TestPushBack(base.ScenarioTestCase):
         self.assertEqual((self.group['id'], 1, True), self.peer.pushes[-1])
 
     def test_unknown_group_is_404(self):
-        response = self.request('POST', SYNC + GROUP_ID + '/push-back')
-
-        self.assertError(response, 404, GROUP_ID)
+        self.assertError(self._push_back(GROUP_ID), 404, GROUP_ID)
 
     def test_admin_only(self):
-        response = self.request('POST', SYNC + self.group['id'] +
-                                '/push-back', headers=MEMBER_A)
+        response = self._push_back(self.group['id'], MEMBER_A)
 
         self.assertError(response, 403, 'protector:sync:push')
 
@@ -305,8 +481,8 @@ class TestNameClash(base.ScenarioTestCase):
     def test_group_named_like_a_local_group_is_refused(self):
         self.deployment()
 
-        response = self.request('PUT', SYNC + GROUP_ID, {'metadata': {
-            'version': 1, 'document': document(name='web-tier')}})
+        response = self.request('PUT', SYNC + GROUP_ID,
+                                push_body(document(name='web-tier')))
 
         self.assertError(response, 409, "Another protection group named "
                                         "'web-tier' exists in project "

@@ -4,6 +4,7 @@ import copy
 
 from protector.common import crypto
 from protector.common import exception
+from protector.common import metadata_content
 from protector.common import metadata_document
 from protector.db import api as db
 from protector.tests.unit import base
@@ -32,6 +33,11 @@ class TestMetadataDocument(base.ScenarioTestCase):
         document = copy.deepcopy(document)
         document['group']['project_id'] = base.PROJECT_A
         return document
+
+    def _apply(self, document):
+        return metadata_document.apply(
+            self.context, document, metadata_content.digest(document),
+            force=True)
 
     def test_export(self):
         document = self._export()
@@ -64,7 +70,7 @@ class TestMetadataDocument(base.ScenarioTestCase):
         document = self._export()
         db.group_delete(self.context, self.gid)
 
-        metadata_document.apply(self.context, self._as_received(document))
+        self._apply(self._as_received(document))
 
         self.assertEqual(document, self._export())
         group = self.show_group('web-tier')
@@ -73,11 +79,49 @@ class TestMetadataDocument(base.ScenarioTestCase):
         self.assertEqual('IN SYNC', group['sync_status'])
         self.assertEqual(2, group['member_count'])
 
+    def test_the_digest_is_the_same_on_both_sites(self):
+        document = self._export()
+        group = db.group_get(self.context, self.gid)
+
+        self.assertEqual(group.metadata_digest,
+                         metadata_content.digest(document))
+        self.assertEqual(64, len(group.metadata_digest))
+
+    def test_every_change_changes_the_digest(self):
+        digests = {db.group_get(self.context, self.gid).metadata_digest}
+        for method, suffix, body in (
+                ('PUT', '', {'protection_group': {'description': 'x'}}),
+                ('PUT', '/policy', {'policy': {'rpo_minutes': 30}}),
+                ('PUT', '/plan', {'plan': {'devices': {
+                    'IIS-Demo': {'rank': 1}, 'rhel7.2': {'rank': 0}}}}),
+                ('DELETE', '/members/rhel7.2', None)):
+            self.ok(method, self.group_path('web-tier', suffix), body,
+                    base.member_of(base.PROJECT_A),
+                    status=204 if method == 'DELETE' else 200)
+            digests.add(db.group_get(self.context, self.gid).metadata_digest)
+
+        self.assertEqual(5, len(digests))
+
+    def test_a_snapshot_restores_the_group_exactly(self):
+        group = db.group_get(self.context, self.gid)
+        snapshot = metadata_document.snapshot(self.context, group)
+        self.ok('DELETE', self.group_path('web-tier', '/members/rhel7.2'),
+                headers=base.member_of(base.PROJECT_A), status=204)
+
+        metadata_document.restore(self.context, snapshot, 'site-a:undo')
+
+        restored = db.group_get(self.context, self.gid)
+        self.assertEqual((group.metadata_version, group.metadata_digest),
+                         (restored.metadata_version,
+                          restored.metadata_digest))
+        self.assertEqual(2, self.show_group('web-tier')['member_count'])
+
     def test_tokens_are_encrypted_again_on_apply(self):
         document = self._export()
+        document['version'] += 1
         before = db.policy_get(self.context, self.gid)
 
-        metadata_document.apply(self.context, self._as_received(document))
+        self._apply(self._as_received(document))
 
         stored = db.policy_get(self.context, self.gid)
         for side, token in (('primary', base.PRIMARY_TOKEN),
@@ -92,7 +136,7 @@ class TestMetadataDocument(base.ScenarioTestCase):
         document = self._as_received(self._export())
         document['policy'] = None
 
-        metadata_document.apply(self.context, document)
+        self._apply(document)
 
         self.assertRaises(exception.NotFound, db.policy_get, self.context,
                           self.gid)
@@ -113,8 +157,7 @@ class TestMetadataDocument(base.ScenarioTestCase):
         document['group']['secondary_site'] = 'site-c'
 
         error = self.assertRaises(exception.Conflict,
-                                  metadata_document.apply, self.context,
-                                  document)
+                                  self._apply, document)
 
         self.assertIn("Site 'site-c' is not registered on this site",
                       str(error))
@@ -126,8 +169,7 @@ class TestMetadataDocument(base.ScenarioTestCase):
         document['format'] = 2
 
         error = self.assertRaises(exception.InvalidInput,
-                                  metadata_document.apply, self.context,
-                                  document)
+                                  self._apply, document)
 
         self.assertIn('format 2 is not supported', str(error))
 
@@ -140,8 +182,7 @@ class TestMetadataDocument(base.ScenarioTestCase):
             member['id'] = member['id'][:-4] + 'beef'
 
         error = self.assertRaises(exception.Conflict,
-                                  metadata_document.apply, self.context,
-                                  document)
+                                  self._apply, document)
 
         self.assertIn("Another protection group named 'db-tier' exists in "
                       "project project-a", str(error))

@@ -8,6 +8,7 @@ use in its place.
 """
 
 import re
+import urllib.parse
 
 from keystoneauth1 import fixture as ks_fixture
 import requests
@@ -26,73 +27,145 @@ KEYSTONE = 'http://site-b.example:5000/v3'
 PROTECTOR = 'http://site-b.example:8788'
 
 
-def document(version):
-    return test_sync_receiver.document(version=version)
+def document(version, **fields):
+    return test_sync_receiver.document(version=version, **fields)
+
+
+def digest(doc):
+    return test_sync_receiver.digest(doc)
+
+
+def state(doc):
+    return doc['version'], digest(doc)
 
 
 class PeerContract(object):
     """What the engine relies on from the peer client."""
 
-    def test_unknown_group_has_no_version(self):
-        self.assertIsNone(self.client().get_version(GROUP_ID, 'erp'))
+    def push(self, doc, base=None, **kwargs):
+        return self.client().push(
+            doc, 'erp', digest(doc), None if base is None else state(base),
+            **kwargs)
+
+    def stored(self):
+        return self.client().get(GROUP_ID, 'erp')
+
+    def test_unknown_group_has_no_copy(self):
+        self.assertIsNone(self.stored())
 
     def test_pushed_version_is_reported(self):
-        self.assertEqual(1, self.client().push(document(1), 'erp'))
+        self.assertEqual(state(document(1)), self.push(document(1)))
 
-        self.assertEqual(1, self.client().get_version(GROUP_ID, 'erp'))
+        stored = self.stored()
+        self.assertEqual(state(document(1)),
+                         (stored['version'], stored['digest']))
+        self.assertIsNone(stored['lease'])
 
-    def test_newer_version_is_accepted(self):
-        self.client().push(document(1), 'erp')
+    def test_next_version_is_accepted(self):
+        self.push(document(1))
 
-        self.assertEqual(2, self.client().push(document(2), 'erp'))
-        self.assertEqual(2, self.client().get_version(GROUP_ID, 'erp'))
+        self.assertEqual(state(document(2)),
+                         self.push(document(2), base=document(1)))
 
-    def test_same_or_older_version_is_refused(self):
-        self.client().push(document(2), 'erp')
+    def test_a_version_that_does_not_follow_is_refused(self):
+        self.push(document(1))
+        self.push(document(2), base=document(1))
 
-        for version in (2, 1):
-            error = self.assertRaises(exception.Conflict,
-                                      self.client().push, document(version),
-                                      'erp')
+        for doc, base_doc in ((document(3), document(1)),
+                              (document(2, description='x'), document(1)),
+                              (document(1, description='x'), None)):
+            error = self.assertRaises(exception.VersionConflict, self.push,
+                                      doc, base_doc)
 
-            self.assertNotIsInstance(error, exception.PeerUnreachable)
             self.assertIn("Peer site 'site-b' refused version %d of "
-                          "protection group 'erp'" % version, error.msg)
-        self.assertEqual(2, self.client().get_version(GROUP_ID, 'erp'))
+                          "protection group 'erp'" % doc['version'],
+                          error.msg)
+        self.assertEqual(2, self.stored()['version'])
+
+    def test_the_same_version_again_is_accepted(self):
+        self.push(document(1))
+
+        self.assertEqual(state(document(1)), self.push(document(1)))
 
     def test_forced_older_version_is_accepted(self):
-        self.client().push(document(3), 'erp')
+        self.push(document(3))
 
-        self.assertEqual(1, self.client().push(document(1), 'erp',
-                                               force=True))
-        self.assertEqual(1, self.client().get_version(GROUP_ID, 'erp'))
+        self.assertEqual(state(document(1)),
+                         self.push(document(1), force=True))
+
+    def test_reservation(self):
+        self.push(document(1))
+        client = self.client()
+
+        client.reserve(GROUP_ID, 'erp', 'site-a:one', state(document(1)),
+                       600)
+
+        error = self.assertRaises(
+            exception.ChangeInProgress, client.reserve, GROUP_ID, 'erp',
+            'site-a:two', state(document(1)), 600)
+        self.assertIn("Peer site 'site-b' refused a change of protection "
+                      "group 'erp'", error.msg)
+        self.assertRaises(exception.ChangeInProgress, self.push,
+                          document(2), document(1), holder='site-a:two')
+        self.assertEqual(state(document(2)),
+                         self.push(document(2), document(1),
+                                   holder='site-a:one'))
+        client.reserve(GROUP_ID, 'erp', 'site-a:two', state(document(2)),
+                       600)
+        client.release(GROUP_ID, 'erp', 'site-a:two')
+        client.reserve(GROUP_ID, 'erp', 'site-a:three', state(document(2)),
+                       600)
+
+    def test_reservation_needs_the_same_copy(self):
+        self.push(document(2))
+
+        self.assertRaises(exception.VersionConflict, self.client().reserve,
+                          GROUP_ID, 'erp', 'site-a:one', state(document(1)),
+                          600)
+        self.assertRaises(exception.NotFound, self.client().reserve,
+                          base.WEB_ID, 'erp', 'site-a:one',
+                          state(document(1)), 600)
 
     def test_delete(self):
-        self.client().push(document(1), 'erp')
+        self.push(document(1))
 
-        self.client().delete(GROUP_ID, 'erp')
+        self.client().delete(GROUP_ID, 'erp', 'site-a:one')
 
-        self.assertIsNone(self.client().get_version(GROUP_ID, 'erp'))
-        self.client().delete(GROUP_ID, 'erp')
+        self.assertIsNone(self.stored())
+        self.client().delete(GROUP_ID, 'erp', 'site-a:one')
+
+    def test_delete_of_a_reserved_copy_needs_its_holder(self):
+        self.push(document(1))
+        self.client().reserve(GROUP_ID, 'erp', 'site-a:one',
+                              state(document(1)), 600)
+
+        self.assertRaises(exception.ChangeInProgress, self.client().delete,
+                          GROUP_ID, 'erp', 'site-a:two')
+        self.client().delete(GROUP_ID, 'erp', 'site-a:one')
 
     def test_push_back_of_unknown_group_is_refused(self):
-        error = self.assertRaises(exception.Conflict,
-                                  self.client().push_back, GROUP_ID, 'erp')
+        error = self.assertRaises(exception.NotFound,
+                                  self.client().push_back, GROUP_ID, 'erp',
+                                  'site-a:one')
 
-        self.assertIn("Peer site 'site-b' could not send its copy of "
-                      "protection group 'erp'", error.msg)
+        self.assertIn(GROUP_ID, error.msg)
 
     def test_unreachable_peer(self):
         self.go_down()
+        one = state(document(1))
 
-        for call, args in ((self.client().get_version, (GROUP_ID, 'erp')),
-                           (self.client().push, (document(1), 'erp')),
-                           (self.client().push_back, (GROUP_ID, 'erp')),
-                           (self.client().delete, (GROUP_ID, 'erp'))):
+        for call, args in (
+                (self.client().get, (GROUP_ID, 'erp')),
+                (self.client().reserve, (GROUP_ID, 'erp', 'h', one, 600)),
+                (self.client().push, (document(1), 'erp', one[1], None)),
+                (self.client().push_back, (GROUP_ID, 'erp', 'h')),
+                (self.client().delete, (GROUP_ID, 'erp', 'h'))):
             error = self.assertRaises(exception.PeerUnreachable, call, *args)
 
             self.assertIn("Peer site 'site-b' is unreachable (", error.msg)
             self.assertIn("protection group 'erp'", error.msg)
+        # Releasing is best effort: a reservation expires by itself.
+        self.client().release(GROUP_ID, 'erp', 'h')
 
 
 class TestFakePeerClient(PeerContract, base.ScenarioTestCase):
@@ -131,8 +204,10 @@ class TestPeerClient(PeerContract, base.APITestCase):
 
     def _protector_api(self, http_request, context):
         """site-b's protector-api answers with the service user."""
-        req = webob.Request.blank(http_request.path_url,
-                                  method=http_request.method)
+        url = urllib.parse.urlsplit(http_request.url)
+        req = webob.Request.blank(
+            url.path + ('?' + url.query if url.query else ''),
+            method=http_request.method)
         req.headers.update(base.ADMIN)
         req.headers.update(http_request.headers)
         body = http_request.body
@@ -158,7 +233,7 @@ class TestPeerClient(PeerContract, base.APITestCase):
                                status_code=503, text='busy')
 
         error = self.assertRaises(exception.PeerUnreachable,
-                                  self.client().get_version, GROUP_ID, 'erp')
+                                  self.client().get, GROUP_ID, 'erp')
 
         self.assertIn('(protector-api answered HTTP 503)', error.msg)
 
@@ -167,7 +242,7 @@ class TestPeerClient(PeerContract, base.APITestCase):
                        json={'error': {'code': 401}})
 
         error = self.assertRaises(exception.PeerUnreachable,
-                                  self.client().get_version, GROUP_ID, 'erp')
+                                  self.client().get, GROUP_ID, 'erp')
 
         self.assertIn('its Keystone refused the service credentials',
                       error.msg)
@@ -177,7 +252,7 @@ class TestPeerClient(PeerContract, base.APITestCase):
                               {'region_name': 'RegionTwo'})
 
         error = self.assertRaises(exception.PeerUnreachable,
-                                  peer.PeerClient(site).get_version,
+                                  peer.PeerClient(site).get,
                                   GROUP_ID, 'erp')
 
         self.assertIn('Keystone catalog', error.msg)

@@ -1,5 +1,15 @@
-"""Both sites hold the same version of a group, or changes are refused."""
+"""One version history per group on both sites (protector.engine.sync)."""
 
+import datetime
+
+import fixtures
+from oslo_utils import timeutils
+
+from protector.common import context
+from protector.db import api as db
+from protector.drivers.cloud import fake as fake_cloud
+from protector.drivers.storage import fake as fake_storage
+from protector.engine import sync
 from protector.tests.unit import base
 
 MEMBER_A = base.member_of(base.PROJECT_A)
@@ -11,11 +21,11 @@ UNREACHABLE = (
     "protector protection-group sync-status web-tier'), then retry.")
 
 
-def out_of_sync(local, remote):
+def out_of_sync(local, remote, why='different versions'):
     return ("Protection group 'web-tier' is out of sync: version %s on "
-            "site-a, version %s on site-b. Run 'openstack protector "
+            "site-a, version %s on site-b (%s). Run 'openstack protector "
             "protection-group sync-force web-tier' on the site that holds "
-            "the workload, then retry." % (local, remote))
+            "the workload, then retry." % (local, remote, why))
 
 
 class SyncTestCase(base.ScenarioTestCase):
@@ -95,7 +105,9 @@ class TestRefusals(SyncTestCase):
             'protection_group': {'description': 'x'}}, MEMBER_A)
 
         error = self.assertError(response, 409)
-        self.assertEqual(out_of_sync(self.version, 'none'), error['message'])
+        self.assertEqual(out_of_sync(self.version, 'none',
+                                     'the peer site has no copy'),
+                         error['message'])
 
 
 class TestPush(SyncTestCase):
@@ -154,34 +166,227 @@ class TestPush(SyncTestCase):
                       group['last_sync_error'])
         self.assertEqual(1, self.peer.version(self.gid))
 
-    def test_after_a_failed_push_changes_are_refused(self):
+    def test_a_pending_version_goes_first_with_the_next_change(self):
         self.peer.pushes_fail = True
         self.ok('PUT', self.group_path('web-tier'), {
             'protection_group': {'description': 'changed'}}, MEMBER_A)
         self.peer.come_back()
+
+        self.ok('POST', self.group_path('web-tier', '/members'),
+                {'member': {'server': 'IIS-Demo'}}, MEMBER_A, status=201)
+
+        self.assertEqual([1, 2, 3], [v for _id, v, _f in self.peer.pushes])
+        group = self.show_group('web-tier')
+        self.assertEqual((3, 'IN SYNC'), (group['metadata_version'],
+                                          group['sync_status']))
+
+    def test_changes_are_refused_while_a_version_cannot_be_delivered(self):
+        self.peer.pushes_fail = True
+        self.ok('PUT', self.group_path('web-tier'), {
+            'protection_group': {'description': 'changed'}}, MEMBER_A)
 
         response = self.request('POST', self.group_path('web-tier',
                                                         '/members'),
                                 {'member': {'server': 'IIS-Demo'}},
                                 MEMBER_A)
 
-        error = self.assertError(response, 409)
-        self.assertEqual(out_of_sync(2, 1), error['message'])
+        error = self.assertError(response, 409, "version 2 on site-a, "
+                                                "version 1 on site-b (this "
+                                                "site has not been able to "
+                                                "send it: Peer site 'site-b' "
+                                                "is unreachable")
+        self.assertEqual('out_of_sync', error['error_code'])
         self.assertEqual(0, self.show_group('web-tier')['member_count'])
         status = self.sync_status()
         self.assertEqual('OUT OF SYNC', status['status'])
-        self.assertEqual("Run 'openstack protector protection-group "
-                         "sync-force web-tier'.", status['detail'])
+        self.assertIn('Version 2 has not reached the peer site yet',
+                      status['detail'])
+
+
+class TestOneHistory(SyncTestCase):
+    """What a change does when the peer changes the group at once."""
+
+    def test_a_change_the_peer_is_making_refuses_ours(self):
+        self.peer.leases[self.gid] = 'site-b:its-own-change'
+
+        response = self.request('PUT', self.group_path('web-tier'), {
+            'protection_group': {'description': 'A1'}}, MEMBER_A)
+
+        error = self.assertError(response, 409, "is being changed on site "
+                                                "'site-b'")
+        self.assertEqual('change_in_progress', error['error_code'])
+        group = self.show_group('web-tier')
+        self.assertEqual((1, ''), (group['metadata_version'],
+                                   group['description']))
+
+    def test_while_we_change_the_group_the_peer_cannot(self):
+        seen = {}
+        original = fake_cloud.FakeCloudDriver.get_server_spec
+
+        def capture(driver, project_id, server):
+            seen['peer lease'] = self.peer.leases.get(self.gid)
+            seen['our lease'] = db.group_get(self.context,
+                                             self.gid).lease_holder
+            return original(driver, project_id, server)
+        self.useFixture(fixtures.MonkeyPatch(
+            'protector.drivers.cloud.fake.FakeCloudDriver.get_server_spec',
+            capture))
+
+        self.ok('POST', self.group_path('web-tier', '/members'),
+                {'member': {'server': 'IIS-Demo'}}, MEMBER_A, status=201)
+
+        self.assertTrue(seen['peer lease'].startswith('site-a:'))
+        self.assertEqual(seen['peer lease'], seen['our lease'])
+        self.assertIsNone(self.peer.leases.get(self.gid))
+        self.assertIsNone(db.group_get(self.context, self.gid).lease_holder)
+
+    def test_a_pushed_document_waits_for_our_change(self):
+        holder = sync.new_holder()
+        db.group_lease_take(self.context, self.gid, holder, 600)
+        document = dict(self.peer.documents[self.gid], version=2)
+
+        response = self.request(
+            'PUT', '/v1/admin/sync/protection-groups/%s' % self.gid,
+            {'metadata': {'version': 2, 'document': document,
+                          'digest': self.peer.digest(self.gid),
+                          'base': {'version': 1,
+                                   'digest': self.peer.digest(self.gid)}}})
+
+        self.assertError(response, 409, 'is being changed on site '
+                                        "'site-a'")
+        self.assertEqual(1, self.show_group('web-tier')['metadata_version'])
+
+    def test_a_refused_push_undoes_the_change(self):
+        self.set_policy('web-tier')
+        volume = base.volume_id('IIS-Demo')
+        client = self.peer.client
+        version = self.show_group('web-tier')['metadata_version']
+
+        def refusing(site):
+            peer_client = client(site)
+            push = peer_client.push
+
+            def refused_push(document, *args, **kwargs):
+                # The reservation expired and another change went first.
+                self.peer.leases[self.gid] = 'site-b:took-over'
+                return push(document, *args, **kwargs)
+            peer_client.push = refused_push
+            return peer_client
+        self.useFixture(fixtures.MockPatch(
+            'protector.engine.peer.PeerClient', new=refusing))
+
+        response = self.request('POST', self.group_path('web-tier',
+                                                        '/members'),
+                                {'member': {'server': 'IIS-Demo'}},
+                                MEMBER_A)
+
+        self.assertError(response, 409, "Peer site 'site-b' refused "
+                                        "version %d" % (version + 1))
+        group = self.show_group('web-tier')
+        self.assertEqual((version, 0, 'IN SYNC'),
+                         (group['metadata_version'], group['member_count'],
+                          group['sync_status']))
+        array = fake_storage.array('https://fa-a.test')
+        self.assertNotIn(volume, str(array.pgroups))
+        cloud = fake_cloud.cloud('site-a')
+        self.assertEqual([], [v for g in cloud.groups.values()
+                              for v in g['volume_ids']])
+        self.assertIsNone(db.group_get(self.context, self.gid).lease_holder)
+
+    def test_an_unanswered_push_is_kept_and_sent_again(self):
+        self.peer.answers_lost = True
+
+        group = self.ok('PUT', self.group_path('web-tier'), {
+            'protection_group': {'description': 'A1'}},
+            MEMBER_A)['protection_group']
+
+        self.assertEqual((2, 'OUT OF SYNC'), (group['metadata_version'],
+                                              group['sync_status']))
+        self.assertIn('ReadTimeout', group['last_sync_error'])
+        self.peer.come_back()
+        self.assertEqual(0, sync.deliver_due(self.context))
+        timeutils.set_time_override(timeutils.utcnow() +
+                                    datetime.timedelta(seconds=5))
+        self.addCleanup(timeutils.clear_time_override)
+
+        self.assertEqual(1, sync.deliver_due(self.context))
+
+        group = self.show_group('web-tier')
+        self.assertEqual(('IN SYNC', None),
+                         (group['sync_status'], group['last_sync_error']))
+        self.assertEqual((2, 'A1'), (self.peer.version(self.gid),
+                                     self.peer.documents[self.gid]['group'][
+                                         'description']))
+
+    def test_retries_back_off(self):
+        self.peer.pushes_fail = True
+        self.ok('PUT', self.group_path('web-tier'), {
+            'protection_group': {'description': 'A1'}}, MEMBER_A)
+        delays = []
+        for _attempt in range(4):
+            group = db.group_get(self.context, self.gid)
+            delays.append((group.push_next_at -
+                           timeutils.utcnow()).total_seconds())
+            timeutils.set_time_override(group.push_next_at)
+            self.addCleanup(timeutils.clear_time_override)
+            sync.deliver_due(self.context)
+
+        self.assertEqual(4, len(delays))
+        for earlier, later in zip(delays, delays[1:]):
+            self.assertGreater(later, earlier * 1.3)
+        self.assertEqual(5, db.group_get(self.context,
+                                         self.gid).push_attempts)
+
+    def test_a_change_that_lost_its_hold_is_refused(self):
+        original = db.member_create
+
+        def steal_then_create(ctx, group_id, values):
+            timeutils.set_time_override(timeutils.utcnow() +
+                                        datetime.timedelta(seconds=601))
+            db.group_lease_take(context.get_admin_context(), group_id,
+                                'site-a:another-change', 600)
+            return original(ctx, group_id, values)
+        self.addCleanup(timeutils.clear_time_override)
+        self.useFixture(fixtures.MockPatch(
+            'protector.db.api.member_create', side_effect=steal_then_create))
+
+        response = self.request('POST', self.group_path('web-tier',
+                                                        '/members'),
+                                {'member': {'server': 'IIS-Demo'}},
+                                MEMBER_A)
+
+        self.assertError(response, 409, 'change another-change')
+        self.assertEqual(0, self.show_group('web-tier')['member_count'])
 
 
 class TestSyncStatus(SyncTestCase):
 
     def test_in_sync(self):
+        group = self.show_group('web-tier')
         self.assertEqual({
             'protection_group': 'web-tier', 'local_site': 'site-a',
-            'local_version': 1, 'remote_site': 'site-b',
-            'remote_version': 1, 'status': 'IN SYNC', 'detail': '',
+            'local_version': 1, 'local_digest': group['metadata_digest'],
+            'remote_site': 'site-b', 'remote_version': 1,
+            'remote_digest': group['metadata_digest'], 'status': 'IN SYNC',
+            'detail': '',
         }, self.sync_status())
+
+    def test_same_version_different_content_is_out_of_sync(self):
+        self.peer.documents[self.gid]['group']['description'] = 'B1'
+
+        status = self.sync_status()
+
+        self.assertEqual('OUT OF SYNC', status['status'])
+        self.assertEqual(status['local_version'], status['remote_version'])
+        self.assertNotEqual(status['local_digest'], status['remote_digest'])
+        self.assertIn('Same version, different content: digest %s here, '
+                      '%s there' % (status['local_digest'][:12],
+                                    status['remote_digest'][:12]),
+                      status['detail'])
+        self.assertIn('sync-force web-tier', status['detail'])
+        response = self.request('PUT', self.group_path('web-tier'), {
+            'protection_group': {'description': 'x'}}, MEMBER_A)
+        self.assertError(response, 409, 'same version, different content')
 
     def test_out_of_sync(self):
         self.peer.change(self.gid)

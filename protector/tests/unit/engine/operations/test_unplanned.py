@@ -123,7 +123,7 @@ class TestUnplannedFailover(base.OperationTestCase):
         fixtures.DOWN.clear()
         fake_storage.set_reachable(fixtures.ARRAY_URLS['site-a'])
         self.sites.peer.come_back()
-        sync.force(self.context, self.group_now())
+        sync.force(self.context, self.group_now().id)
 
         error = self.assertRaises(exception.Conflict, self.start,
                                   'failback')
