@@ -78,7 +78,7 @@ def main():
                         help='keep both sites running until Ctrl-C')
     args = parser.parse_args()
     env = lab.TwoSites(tempfile.mkdtemp(prefix='protector-demo-'),
-                       database='sqlite')
+                       databases={'site-a': 'sqlite', 'site-b': 'sqlite'})
     try:
         say('Starting Keystone, RabbitMQ and two protector sites')
         started = time.monotonic()

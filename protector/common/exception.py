@@ -179,3 +179,13 @@ class EngineUnavailable(ServiceUnavailable):
                "protector-engine), that it reaches RabbitMQ (its log says "
                "so at start) and that [engine] topic is the same for "
                "protector-api and protector-engine, then retry.")
+
+
+class EngineLost(EngineUnavailable):
+    """The engine took the request, then stopped answering."""
+    message = ("protector-engine of site '%(site)s' took the request, then "
+               "stopped answering for %(seconds)s s: it may have stopped "
+               "while it worked. What it did is not known; check the "
+               "resource (and 'openstack protector protection-group "
+               "sync-status') before you retry, and see why the engine "
+               "stopped (systemctl status protector-engine, its log).")

@@ -58,22 +58,28 @@ def get_client(topic, version='1.0', namespace=None):
 def call(client, context, method, **kwargs):
     """Call the engine; 503 engine_unavailable when it does not answer.
 
-    The engine must take the request within ``[engine]
-    call_monitor_timeout`` seconds and, while it works, send a heartbeat
-    at half that interval, so a dead or unreachable engine is told apart
-    from a long call in a few seconds instead of ``rpc_timeout``.
+    A ping first, which expires after ``[engine] call_monitor_timeout``
+    seconds, so a dead or unreachable engine is refused in seconds with
+    nothing left in its queue to run when it comes back.  Then the call,
+    during which the engine sends a heartbeat every half of that time
+    (oslo.messaging's call monitor), so an engine that dies while it works
+    is told apart from a long call.
     """
-    cctxt = client.prepare(
-        timeout=CONF.engine.rpc_timeout,
-        call_monitor_timeout=CONF.engine.call_monitor_timeout)
+    seconds = CONF.engine.call_monitor_timeout
+    try:
+        client.prepare(namespace=None, timeout=seconds).call(
+            context, 'ping')
+    except (messaging.MessagingTimeout,
+            messaging.MessageDeliveryFailure):
+        raise exception.EngineUnavailable(site=CONF.site_name,
+                                          seconds=seconds)
+    cctxt = client.prepare(timeout=CONF.engine.rpc_timeout,
+                           call_monitor_timeout=seconds)
     try:
         return cctxt.call(context, method, **kwargs)
     except (messaging.MessagingTimeout,
-            messaging.MessageDeliveryFailure) as exc:
-        raise exception.EngineUnavailable(
-            site=CONF.site_name,
-            seconds=CONF.engine.call_monitor_timeout
-            if isinstance(exc, messaging.MessagingTimeout) else 0)
+            messaging.MessageDeliveryFailure):
+        raise exception.EngineLost(site=CONF.site_name, seconds=seconds)
 
 
 def get_server(topic, host, endpoints):

@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from protector.common import metadata_content
 from protector.tests.functional import two_sites as lab
 
 GROUP = 'three-tier'
@@ -203,21 +204,31 @@ def _document(env, version, description):
     }
 
 
-def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
-    document = _document(two_sites, 7, 'newer on site-b')
-    response = two_sites.rest(
+def _force_onto_b(env, document):
+    """Store a document on site B, as a sync-force from there would."""
+    return env.rest(
         'PUT', 'site-b',
         '/v1/admin/sync/protection-groups/%s' % document['id'],
         'protector', 'service',
-        json={'metadata': {'version': 7, 'document': document}})
+        json={'metadata': {'version': document['version'],
+                           'digest': metadata_content.digest(document),
+                           'force': True, 'document': document}})
+
+
+def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
+    document = _document(two_sites, 7, 'newer on site-b')
+    response = _force_onto_b(two_sites, document)
     assert response.status_code == 200, response.text
     stale = two_sites.rest(
         'PUT', 'site-b',
         '/v1/admin/sync/protection-groups/%s' % document['id'],
         'protector', 'service',
-        json={'metadata': {'version': 6, 'document': dict(document,
-                                                          version=6)}})
+        json={'metadata': {
+            'version': 6, 'digest': metadata_content.digest(document),
+            'base': {'version': 5, 'digest': None},
+            'document': dict(document, version=6)}})
     assert stale.status_code == 409
+    assert stale.json()['error']['error_code'] == 'version_conflict'
     status = two_sites.cli_json('member-a', 'protection-group',
                                 'sync-status', GROUP)
     assert status['Sync Status'] == 'OUT OF SYNC'
@@ -225,7 +236,8 @@ def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
                            '--description', 'refused', check=False)
     assert result.returncode != 0
     assert ("Protection group '%s' is out of sync: version 5 on site-a, "
-            "version 7 on site-b" % GROUP) in result.stderr
+            "version 7 on site-b (different versions)" % GROUP) \
+        in result.stderr
     assert 'sync-force %s' % GROUP in result.stderr
     # The higher version wins: site A takes site B's copy.
     forced = two_sites.cli_json('member-a', 'protection-group',
@@ -233,6 +245,7 @@ def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
     assert forced['Sync Status'] == 'IN SYNC'
     a, b = _versions(two_sites)
     assert a['Local Version'] == b['Local Version'] == 7
+    assert a['Local Digest'] == b['Local Digest'] == a['Remote Digest']
     shown = two_sites.cli_json('member-a', 'protection-group', 'show',
                                GROUP)
     assert shown['description'] == 'newer on site-b'
@@ -241,6 +254,27 @@ def test_out_of_sync_is_refused_and_sync_force_repairs(two_sites):
                   '--description', 'after repair')
     a, b = _versions(two_sites)
     assert a['Local Version'] == b['Local Version'] == 8
+
+
+def test_same_version_different_content_is_found_and_repaired(two_sites):
+    a, _b = _versions(two_sites)
+    document = _document(two_sites, a['Local Version'], 'edited on b only')
+    assert _force_onto_b(two_sites, document).status_code == 200
+
+    a, b = _versions(two_sites)
+    assert a['Sync Status'] == b['Sync Status'] == 'OUT OF SYNC'
+    assert a['Local Version'] == a['Remote Version']
+    assert a['Local Digest'] != a['Remote Digest']
+    assert 'same version, different content' in a['Detail'].lower()
+    result = two_sites.cli('member-a', 'protection-group', 'set', GROUP,
+                           '--description', 'refused', check=False)
+    assert result.returncode != 0 and 'different content' in result.stderr
+    # Site A holds the workload: its copy wins.
+    forced = two_sites.cli_json('member-a', 'protection-group',
+                                'sync-force', GROUP)
+    assert forced['Sync Status'] == 'IN SYNC'
+    assert two_sites.cli_json('member-a-b', 'protection-group', 'show',
+                              GROUP)['description'] == 'after repair'
 
 
 def _group_id(env):

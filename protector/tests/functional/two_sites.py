@@ -1,7 +1,8 @@
 """Two real protector sites on loopback, started once per test run.
 
 Keystone (one, with RegionOne for site-a and RegionTwo for site-b),
-PostgreSQL (a database per site) and RabbitMQ (a vhost per site) are real
+PostgreSQL (site-a's database), SQLite (site-b's) and RabbitMQ (a vhost
+per site) are real
 processes; so are both sites' protector-api and protector-engine.  The
 cloud and storage drivers are the fakes, selected by configuration.
 """
@@ -64,12 +65,18 @@ def inventory(projects):
     }
 
 
+# Site A keeps its metadata in PostgreSQL, site B in SQLite (the embedded
+# default): every test runs against both, and site B's SQLite is written by
+# its API, its engine and site A's pushes at once.
+DATABASES = {'site-a': 'postgresql', 'site-b': 'sqlite'}
+
+
 class TwoSites(object):
     """Handles on everything the tests talk to."""
 
-    def __init__(self, base_dir, database='postgresql'):
+    def __init__(self, base_dir, databases=None):
         self.base_dir = base_dir
-        self.database = database
+        self.databases = dict(databases or DATABASES)
         self.keystone = infra.Keystone(base_dir, PORTS['keystone'])
         self.postgres = infra.Postgres(base_dir, PORTS['postgres'])
         self.rabbit = infra.RabbitMQ(base_dir, PORTS['rabbit'])
@@ -77,7 +84,7 @@ class TwoSites(object):
         self.outputs = []
 
     def start(self):
-        if self.database == 'postgresql':
+        if 'postgresql' in self.databases.values():
             self.postgres.start()
         self.rabbit.start()
         self.keystone.start()
@@ -91,7 +98,7 @@ class TwoSites(object):
             json.dump(inventory(self.projects), inventory_file)
         for name in ('site-a', 'site-b'):
             key = name.replace('-', '_')
-            if self.database == 'postgresql':
+            if self.databases[name] == 'postgresql':
                 db_url = self.postgres.create_database(
                     'protector_' + key, 'protector_' + key, 'db-' + key)
             else:

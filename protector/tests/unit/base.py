@@ -107,11 +107,11 @@ class APITestCase(TestCase):
         self.useFixture(fixtures.MockPatch(
             'futurist._thread.ThreadWorker.MAX_IDLE_FOR', 0.01))
         self.engine = manager.EngineManager()
-        server = rpc.get_server(CONF.engine.topic, 'test-host',
-                                [self.engine])
-        server.start()
-        self.addCleanup(server.wait)
-        self.addCleanup(server.stop)
+        self.rpc_server = rpc.get_server(CONF.engine.topic, 'test-host',
+                                         [self.engine])
+        self.rpc_server.start()
+        self.addCleanup(lambda: self.rpc_server.wait())
+        self.addCleanup(lambda: self.rpc_server.stop())
         self.app = app.build(CONF, auth=HeaderAuth)
 
     def request(self, method, path, body=None, headers=None, raw=None):

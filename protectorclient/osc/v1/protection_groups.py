@@ -10,18 +10,26 @@ GROUP_FIELDS = (
     'replication_type', 'primary_site', 'secondary_site',
     'current_primary_site', 'volume_type', 'secondary_volume_type',
     'member_count', 'failover_count', 'last_failover_at',
-    'last_replication_at', 'metadata_version', 'consistency_groups',
-    'created_at', 'updated_at',
+    'last_replication_at', 'metadata_version', 'metadata_digest',
+    'consistency_groups', 'created_at', 'updated_at',
 )
 
 SYNC_COLUMNS = ('Protection Group', 'Local Site', 'Local Version',
-                'Remote Site', 'Remote Version', 'Sync Status', 'Detail')
+                'Local Digest', 'Remote Site', 'Remote Version',
+                'Remote Digest', 'Sync Status', 'Detail')
 SYNC_KEYS = ('protection_group', 'local_site', 'local_version',
-             'remote_site', 'remote_version', 'status', 'detail')
+             'local_digest', 'remote_site', 'remote_version',
+             'remote_digest', 'status', 'detail')
+# Enough of a SHA-256 for people to compare two copies.
+DIGEST_SHOWN = 12
 
 
 def _show_sync_status(sync_status):
-    return SYNC_COLUMNS, tuple(sync_status.get(k) for k in SYNC_KEYS)
+    values = dict(sync_status)
+    for key in ('local_digest', 'remote_digest'):
+        if values.get(key):
+            values[key] = values[key][:DIGEST_SHOWN]
+    return SYNC_COLUMNS, tuple(values.get(k) for k in SYNC_KEYS)
 
 
 def add_group_argument(parser, help_text='Protection group (name or ID)'):
@@ -147,7 +155,7 @@ class DeleteProtectionGroup(command.Command):
 
 
 class ShowSyncStatus(command.ShowOne):
-    """Compare the metadata version of a group on both sites"""
+    """Compare the metadata of a group on both sites: version and digest"""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -168,10 +176,11 @@ class ForceSync(command.ShowOne):
         parser = super().get_parser(prog_name)
         add_group_argument(parser)
         parser.add_argument(
-            '--source', metavar='<local>', choices=['local'],
-            help="Push this site's copy even when the other site holds "
-                 "the workload (default: the copy of the site that holds "
-                 "the workload)")
+            '--source', metavar='<local|peer>', choices=['local', 'peer'],
+            help="Whose copy wins: 'local' pushes this site's copy, "
+                 "'peer' takes the other site's (default: the higher "
+                 "version; with equal versions, the copy of the site that "
+                 "holds the workload)")
         return parser
 
     def take_action(self, parsed_args):

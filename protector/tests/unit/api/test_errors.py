@@ -1,14 +1,18 @@
 """Errors reach the user as JSON with only the message meant for them."""
 
 import sys
+import time
 
 import fixtures
 from oslo_messaging._drivers import common as rpc_common
+
+from oslo_config import cfg
 
 from protector.common import exception
 from protector.common import rpc
 from protector.tests.unit import base
 
+CONF = cfg.CONF
 MEMBER_A = base.member_of(base.PROJECT_A)
 
 
@@ -72,3 +76,36 @@ class TestEngineErrors(base.ScenarioTestCase):
         self.assertError(response, 500, 'protector-api log has the details')
         self.assertNotIn('hunter2', response.text)
         self.assertNotIn('RuntimeError', response.text)
+
+
+class TestEngineDown(base.ScenarioTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.deployment()
+        self.conf.config(call_monitor_timeout=2, group='engine')
+        self.rpc_server.stop()
+        self.rpc_server.wait()
+
+    def test_a_change_is_refused_in_seconds_and_never_made(self):
+        started = time.monotonic()
+        response = self.request('PUT', self.group_path('web-tier'), {
+            'protection_group': {'description': 'while down'}}, MEMBER_A)
+        elapsed = time.monotonic() - started
+
+        error = self.assertError(response, 503, "protector-engine of site "
+                                                "'site-a' did not answer "
+                                                "within 2 s, so nothing was "
+                                                "changed")
+        self.assertEqual('engine_unavailable', error['error_code'])
+        self.assertLess(elapsed, 10)
+        # Back: the refused change is not made after all.
+        self.rpc_server = rpc.get_server(CONF.engine.topic, 'test-host',
+                                         [self.engine])
+        self.rpc_server.start()
+        self.assertEqual('', self.show_group('web-tier')['description'])
+        self.ok('PUT', self.group_path('web-tier'), {
+            'protection_group': {'description': 'after'}}, MEMBER_A)
+
+    def test_reads_need_no_engine(self):
+        self.assertEqual('web-tier', self.show_group('web-tier')['name'])

@@ -11,13 +11,16 @@ GROUP = {
     'secondary_volume_type': None, 'status': 'active',
     'failover_count': 0, 'last_failover_at': None,
     'last_replication_at': None, 'metadata_version': 7,
+    'metadata_digest': 'c' * 64,
     'consistency_groups': {'site-a': 'cg-a', 'site-b': 'cg-b'},
     'member_count': 2, 'created_at': '2025-06-01T09:00:00Z',
     'updated_at': None,
 }
 SYNC = {'protection_group': 'prod-web-app', 'local_site': 'site-a',
-        'local_version': 7, 'remote_site': 'site-b', 'remote_version': 6,
-        'status': 'OUT OF SYNC', 'detail': 'site-b is behind'}
+        'local_version': 7, 'local_digest': 'a' * 64,
+        'remote_site': 'site-b', 'remote_version': 6,
+        'remote_digest': 'b' * 64, 'status': 'OUT OF SYNC',
+        'detail': 'site-b is behind'}
 
 
 class TestCreateProtectionGroup(fakes.TestCommand):
@@ -98,7 +101,8 @@ class TestSetDeleteProtectionGroup(fakes.TestCommand):
 class TestSync(fakes.TestCommand):
 
     COLUMNS = ('Protection Group', 'Local Site', 'Local Version',
-               'Remote Site', 'Remote Version', 'Sync Status', 'Detail')
+               'Local Digest', 'Remote Site', 'Remote Version',
+               'Remote Digest', 'Sync Status', 'Detail')
 
     def test_sync_status(self):
         self.client.protection_groups.sync_status.return_value = SYNC
@@ -107,8 +111,9 @@ class TestSync(fakes.TestCommand):
         self.client.protection_groups.sync_status.assert_called_once_with(
             'prod-web-app')
         self.assertEqual(self.COLUMNS, columns)
-        self.assertEqual(('prod-web-app', 'site-a', 7, 'site-b', 6,
-                          'OUT OF SYNC', 'site-b is behind'), data)
+        self.assertEqual(('prod-web-app', 'site-a', 7, 'a' * 12, 'site-b',
+                          6, 'b' * 12, 'OUT OF SYNC', 'site-b is behind'),
+                         data)
 
     def test_sync_status_value_format(self):
         self.client.protection_groups.sync_status.return_value = dict(
@@ -131,10 +136,23 @@ class TestSync(fakes.TestCommand):
         self.client.protection_groups.sync_force.assert_called_once_with(
             'prod-web-app', source=None)
         self.assertEqual(self.COLUMNS, columns)
-        self.assertEqual('IN SYNC', data[5])
+        self.assertEqual('IN SYNC', data[7])
 
     def test_sync_force_from_local(self):
         self.client.protection_groups.sync_force.return_value = SYNC
         self.run_command(pg.ForceSync, ['web', '--source', 'local'])
         self.client.protection_groups.sync_force.assert_called_once_with(
             'web', source='local')
+
+    def test_sync_force_from_the_peer(self):
+        self.client.protection_groups.sync_force.return_value = SYNC
+        self.run_command(pg.ForceSync, ['web', '--source', 'peer'])
+        self.client.protection_groups.sync_force.assert_called_once_with(
+            'web', source='peer')
+
+    def test_unreachable_has_no_remote_digest(self):
+        self.client.protection_groups.sync_status.return_value = dict(
+            SYNC, status='UNREACHABLE', remote_version=None,
+            remote_digest=None)
+        out = self.json_output(pg.ShowSyncStatus, ['prod-web-app'])
+        self.assertIsNone(out['Remote Digest'])
