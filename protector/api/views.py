@@ -33,7 +33,7 @@ def tenant_mapping(row):
 
 def sync_state(row):
     """What this site last knew: the peer confirmed this very version."""
-    if row.push_holder is None and (row.peer_version, row.peer_digest) == (
+    if row.push_next_at is None and (row.peer_version, row.peer_digest) == (
             row.metadata_version, row.metadata_digest):
         return 'IN SYNC'
     return 'OUT OF SYNC'

@@ -315,8 +315,9 @@ def group_record_sync_error(context, group_id, error):
 def group_record_push_failure(context, group_id, holder, error, retry_at):
     """A version the peer did not confirm: kept, to be sent again.
 
-    ``holder`` is the change the peer may still be reserved for; the first
-    one recorded stays until the peer confirms.
+    It is pending while ``push_next_at`` is set.  ``holder`` is the change
+    the peer may still be reserved for; the first one recorded stays until
+    the peer confirms.
     """
     group = _group_query(context, None).filter_by(id=group_id).first()
     if group is None:
@@ -331,7 +332,6 @@ def group_record_push_failure(context, group_id, holder, error, retry_at):
 def group_list_pushes_due(context, now):
     """Groups with a version to send again whose time has come."""
     return _group_query(context, None).filter(
-        models.ProtectionGroup.push_holder.isnot(None),
         models.ProtectionGroup.push_next_at <= now).order_by(
             models.ProtectionGroup.push_next_at).all()
 

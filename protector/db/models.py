@@ -90,7 +90,8 @@ class ProtectionGroup(Base):
     lease_holder = sa.Column(sa.String(255))
     lease_taken_at = sa.Column(sa.DateTime)
     lease_expires_at = sa.Column(sa.DateTime)
-    # A version the peer has not confirmed yet: kept until it has.
+    # A version the peer has not confirmed yet, kept until it has: sent
+    # again at push_next_at; push_holder is the change it belongs to.
     push_holder = sa.Column(sa.String(255))
     push_attempts = sa.Column(sa.Integer, nullable=False, default=0,
                               server_default='0')

@@ -223,8 +223,8 @@ class GroupChange(object):
             # A change that could not be sent must not be made.
             metadata_document.peer_project(self.context, self.group, peer)
             self._peer = peer_api.PeerClient(peer)
-            if self.group.push_holder and not deliver(self.context,
-                                                      self.group):
+            pending = self.group.push_next_at is not None
+            if pending and not deliver(self.context, self.group):
                 group = db.group_get(self.context, self.group_id)
                 raise exception.OutOfSync(
                     group=group.name, local_version=group.metadata_version,
@@ -311,7 +311,7 @@ def _compare(group, remote):
     """Why the two copies differ, or None when they are the same."""
     if remote is None:
         return 'the peer site has no copy'
-    if group.push_holder:
+    if group.push_next_at:
         return ('version %d has not reached the peer site yet: %s; this '
                 'site sends it again by itself'
                 % (group.metadata_version, group.last_sync_error))
@@ -359,7 +359,7 @@ def status(context, group):
         result['status'] = IN_SYNC
         return result
     result['status'] = OUT_OF_SYNC
-    if group.push_holder:
+    if group.push_next_at:
         result['detail'] = why[0].upper() + why[1:] + '.'
     else:
         result['detail'] = (

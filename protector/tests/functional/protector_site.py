@@ -53,6 +53,7 @@ class ProtectorSite(object):
     def __init__(self, base_dir, name, port, region, db_url, transport_url,
                  auth_url, service_password, inventory):
         self.name = name
+        self.db_url = db_url
         self.port = port
         self.region = region
         self.url = 'http://127.0.0.1:%d' % port
@@ -72,6 +73,11 @@ class ProtectorSite(object):
 
     def _log(self, service):
         return os.path.join(self.dir, service + '.log')
+
+    def sqlite_path(self):
+        """The database file, for a site on SQLite."""
+        assert self.db_url.startswith('sqlite:///'), self.db_url
+        return self.db_url[len('sqlite:///'):]
 
     def manage(self, *args):
         return subprocess.run(

@@ -318,6 +318,21 @@ class TestOneHistory(SyncTestCase):
                                      self.peer.documents[self.gid]['group'][
                                          'description']))
 
+    def test_a_new_group_the_peer_did_not_confirm_is_sent_again(self):
+        self.peer.pushes_fail = True
+
+        group = self.create_group('db-tier')
+
+        self.assertEqual('OUT OF SYNC', group['sync_status'])
+        self.assertIsNone(self.peer.version(group['id']))
+        self.peer.come_back()
+        timeutils.set_time_override(timeutils.utcnow() +
+                                    datetime.timedelta(seconds=5))
+        self.addCleanup(timeutils.clear_time_override)
+        self.assertEqual(1, sync.deliver_due(self.context))
+        self.assertEqual(1, self.peer.version(group['id']))
+        self.assertEqual('IN SYNC', self.show_group('db-tier')['sync_status'])
+
     def test_retries_back_off(self):
         self.peer.pushes_fail = True
         self.ok('PUT', self.group_path('web-tier'), {
