@@ -281,10 +281,15 @@ def group_delete(context, group_id, holder=None):
 
 @main_context_manager.writer
 def group_fill_digests(context):
-    """Digests of the groups stored before there were digests."""
+    """Digests of the groups stored before there were digests.
+
+    Equal versions were in sync then: the peer holds the same digest.
+    """
     for group in _group_query(context, None).filter(
             models.ProtectionGroup.metadata_digest.is_(None)):
         group.metadata_digest = _digest(context.session, group)
+        if group.peer_version == group.metadata_version:
+            group.peer_digest = group.metadata_digest
 
 
 @main_context_manager.writer

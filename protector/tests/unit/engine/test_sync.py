@@ -512,3 +512,21 @@ class TestSyncForce(SyncTestCase):
 
         self.assertError(response, 400, "Invalid field "
                                         "'sync_force.source'")
+
+
+class TestUpgrade(SyncTestCase):
+
+    def test_groups_stored_before_digests_get_theirs(self):
+        group = db.group_get(self.context, self.gid)
+        digest = group.metadata_digest
+        with db.get_engine().begin() as connection:
+            connection.exec_driver_sql(
+                "UPDATE protection_groups SET metadata_digest = NULL, "
+                "peer_digest = NULL")
+
+        db.group_fill_digests(self.context)
+
+        group = db.group_get(self.context, self.gid)
+        self.assertEqual((digest, digest), (group.metadata_digest,
+                                            group.peer_digest))
+        self.assertEqual('IN SYNC', self.show_group('web-tier')['sync_status'])
