@@ -74,8 +74,7 @@ def update(req):
     try:
         values = util.body(req)['protection_group']
     except exception.BadRequest:
-        if 'replication_type' in (util.loose_json(req).get(
-                'protection_group') or {}):
+        if 'replication_type' in util.loose_json(req, 'protection_group'):
             raise exception.BadRequest(
                 'replication_type cannot be changed after the protection '
                 'group is created; create a new group with the other type '

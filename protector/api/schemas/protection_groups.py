@@ -24,10 +24,8 @@ sync_force = {
         'properties': {'source': {'enum': ['auto', 'local', 'peer']}}}},
 }
 
-_MAP = {'type': 'object',
-        'additionalProperties': {'type': 'string', 'minLength': 1,
-                                 'maxLength': 255},
-        'propertyNames': {'minLength': 1, 'maxLength': 255}}
+_MAP = {'type': 'object', 'additionalProperties': common.IDENTIFIER,
+        'propertyNames': common.IDENTIFIER}
 _DIRECTION = {'type': 'object', 'additionalProperties': False,
               'properties': {kind: _MAP for kind in (
                   'network', 'subnet', 'flavor', 'security_group',
