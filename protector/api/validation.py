@@ -127,6 +127,8 @@ def _what_is_wrong(error):
             ' or '.join("'%s'" % name for name in (
                 expected if isinstance(expected, list) else [expected])),
             TYPES.get(type(instance), 'something else'))
+    if kind == 'const' and error.schema.get('description'):
+        return error.schema['description']
     if kind in ('enum', 'const'):
         allowed = expected if kind == 'enum' else [expected]
         return 'must be one of %s' % ', '.join(

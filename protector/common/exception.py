@@ -119,6 +119,11 @@ class InvalidState(Conflict):
     error_code = 'invalid_state'
 
 
+class MemberInvalid(Conflict):
+    """A member's stored spec or plan entry the engine cannot use."""
+    error_code = 'member_invalid'
+
+
 class OperationRunning(Conflict):
     error_code = 'operation_running'
     message = ("Operation %(operation)s (%(type)s) is running on protection "

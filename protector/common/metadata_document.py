@@ -29,9 +29,16 @@ def _time(value):
     return value.isoformat() if value else None
 
 
-def _parse_time(value):
-    return timeutils.parse_isotime(value).replace(tzinfo=None) \
-        if value else None
+def _parse_time(name, value):
+    if not value:
+        return None
+    try:
+        return timeutils.parse_isotime(value).replace(tzinfo=None)
+    except ValueError:
+        raise exception.InvalidInput(
+            reason="Invalid field 'group.%s' of the metadata document: "
+                   "'%s' is not an ISO 8601 time." % (
+                       name, exception.excerpt(value)))
 
 
 def peer_project(context, group, peer):
@@ -85,7 +92,7 @@ def apply(context, document):
                    'the same release.' % (document.get('format'), FORMAT))
     group_doc = document['group']
     values = {field: group_doc[field] for field in _GROUP_FIELDS}
-    values.update({field: _parse_time(group_doc[field])
+    values.update({field: _parse_time(field, group_doc[field])
                    for field in _GROUP_TIMES})
     values['id'] = document['id']
     values['project_id'] = group_doc['project_id']

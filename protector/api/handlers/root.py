@@ -15,8 +15,10 @@ def _version(req):
 
 
 def versions(req):
+    """List the API versions this site serves."""
     return util.json_response({'versions': [_version(req)]})
 
 
 def v1(req):
+    """Describe version 1 of the API and its microversions."""
     return util.json_response({'version': _version(req)})

@@ -27,6 +27,7 @@ def _stored(ctx, group_id):
 
 
 def show(req):
+    """Show the version of this site's copy of a group."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sync:push')
     group = _stored(ctx, req.urlvars['pg_id'])
@@ -56,6 +57,7 @@ def push_back(req):
 
 @endpoint.declare(body=schema.push)
 def update(req):
+    """Store the peer site's metadata document of a group."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sync:push')
     metadata = util.body(req)['metadata']
@@ -82,6 +84,7 @@ def update(req):
 
 @endpoint.declare(status=204)
 def delete(req):
+    """Delete the copy of a group the peer deleted."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sync:push')
     if _stored(ctx, req.urlvars['pg_id']) is None:

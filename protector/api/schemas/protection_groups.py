@@ -31,8 +31,11 @@ _DIRECTION = {'type': 'object', 'additionalProperties': False,
                   'network', 'subnet', 'flavor', 'security_group',
                   'image')}}
 
-mappings = common.wrapped('mappings', {'failover': _DIRECTION,
-                                       'failback': _DIRECTION})
+# Per direction, per kind: source resource -> target resource.
+MAPPINGS = {'type': 'object', 'additionalProperties': False,
+            'properties': {'failover': _DIRECTION, 'failback': _DIRECTION}}
+
+mappings = common.wrapped('mappings', MAPPINGS['properties'])
 
 plan = {'type': 'object', 'additionalProperties': False,
         'required': ['plan'], 'properties': {'plan': {'type': 'object'}}}
