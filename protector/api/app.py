@@ -53,7 +53,7 @@ def _message_of(response):
                                                 dict) else body
         if isinstance(error.get('message'), str):
             return error['message']
-    text = response.text.strip() if response.charset else ''
+    text = response.body.decode('utf-8', 'replace').strip()
     if text and not text.startswith('<'):
         return exception.excerpt(text.splitlines()[-1], 300)
     return 'HTTP %s.' % response.status
