@@ -104,7 +104,10 @@ class FaultWrapper(object):
         except exception.ProtectorException as exc:
             if exc.code >= 500:
                 LOG.error('%s failed: %s', self._where(req), exc)
-            return util.json_response(util.error_body(exc), exc.code)
+            response = util.json_response(util.error_body(exc), exc.code)
+            if isinstance(exc, exception.MethodNotAllowed):
+                response.headers['Allow'] = exc.kwargs['allowed']
+            return response
         except webob.exc.HTTPException as exc:
             return _as_error(exc)
         except Exception:

@@ -26,6 +26,7 @@ ROUTES = {
     '/': {'GET': root.versions},
     '/v1': {'GET': root.v1},
     '/v1/': {'GET': root.v1},
+    '/openapi.json': {'GET': root.openapi_description},
     '/v1/admin/sites': {'GET': sites.index, 'POST': sites.create},
     '/v1/admin/sites/{site}': {'GET': sites.show, 'PUT': sites.update,
                                'DELETE': sites.delete},
@@ -65,7 +66,7 @@ ROUTES = {
 }
 
 # Paths answered without a token.
-PUBLIC_PATHS = ('/', '/v1', '/v1/')
+PUBLIC_PATHS = ('/', '/v1', '/v1/', '/openapi.json')
 
 
 def parameter_at(segments, index):

@@ -12,10 +12,10 @@ from protector.engine.operations import steps
 
 
 @endpoint.declare(query={
-    'protection_group': dict(common.IDENTIFIER, description=(
+    'protection_group': dict(common.IDENTIFIER, title=(
         'Only the operations of this protection group (name or id).')),
     'status': {'type': 'string', 'enum': list(steps.STATUSES),
-               'description': 'Only the operations in this status.'}})
+               'title': 'Only the operations in this status.'}})
 def index(req):
     """List the DR operations of a project."""
     ctx = groups.authorize(req, 'protector:operations:index')

@@ -54,7 +54,7 @@ def create(req):
 
 @endpoint.declare(query={'all_projects': {
     'type': 'boolean',
-    'description': 'The groups of every project (administrators).'}})
+    'title': 'The groups of every project (administrators).'}})
 def index(req):
     """List the protection groups of a project."""
     ctx = authorize(req, 'protector:protection_groups:index')

@@ -1,6 +1,8 @@
-"""GET / and GET /v1/: version discovery (no authentication)."""
+"""GET /, GET /v1/ and GET /openapi.json: what this API is (no
+authentication)."""
 
 from protector.api import microversion
+from protector.api import openapi
 from protector.api import util
 
 
@@ -22,3 +24,8 @@ def versions(req):
 def v1(req):
     """Describe version 1 of the API and its microversions."""
     return util.json_response({'version': _version(req)})
+
+
+def openapi_description(req):
+    """Describe this API in OpenAPI 3.1."""
+    return util.json_response(openapi.describe())
