@@ -73,12 +73,16 @@ def _version_header(declared):
     newer = declared.version > microversion.MIN_VERSION
     return {
         'name': microversion.HEADER, 'in': 'header', 'required': newer,
-        'schema': {'type': 'string',
-                   'enum': _versions_from(declared.version)},
+        # The header may carry other services' versions too; a value
+        # that names no protector version means the oldest.
+        'schema': {'anyOf': [{'enum': _versions_from(declared.version)},
+                             {'type': 'string'}]},
         'description': (
-            'The microversion: this operation needs %s or newer (below, '
-            'it answers 404).' % microversion.as_string(declared.version)
-            if newer else 'The microversion; absent means %s.'
+            'The microversion, "protector X.Y" or "protector latest": '
+            'this operation needs %s or newer (below, it answers 404).'
+            % microversion.as_string(declared.version) if newer else
+            'The microversion, "protector X.Y" or "protector latest"; '
+            'without one, %s.'
             % microversion.as_string(microversion.MIN_VERSION)),
     }
 

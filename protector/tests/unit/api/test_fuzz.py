@@ -31,6 +31,7 @@ import hypothesis
 from hypothesis import strategies as st
 
 from protector.api import endpoint
+from protector.api import microversion
 from protector.api import router
 from protector.common import rpc
 from protector.db import api as db
@@ -81,12 +82,13 @@ def _quote(value):
 
 def _segment(known):
     """A path parameter: a known name or id, any text, any bytes."""
-    choices = [ANY_TEXT.filter(bool).map(_quote),
-               st.binary(min_size=1, max_size=12).map(_quote),
-               st.sampled_from(['..', '%2F', 'x' * 300, '%00', '%ff'])]
-    if known:
-        choices.insert(0, st.sampled_from(known).map(_quote))
-    return st.one_of(*choices)
+    unusual = st.one_of(
+        ANY_TEXT.filter(bool).map(_quote),
+        st.binary(min_size=1, max_size=12).map(_quote),
+        st.sampled_from(['..', '%2F', 'x' * 300, '%00', '%ff']))
+    if not known:
+        return unusual
+    return _mostly(st.sampled_from(known).map(_quote), unusual)
 
 
 def _query(declared):
@@ -115,31 +117,41 @@ def _mutated(draw, valid):
     return body
 
 
+def _dump(value):
+    return json.dumps(value).encode()
+
+
 def _body(declared):
-    choices = [st.none(), ANY_JSON.map(json.dumps).map(str.encode),
-               st.binary(max_size=64),
-               st.integers(10, 5000).map(lambda n: b'[' * n + b']' * n)]
-    if declared.body is not None:
-        valid = schema_strategies.from_schema(declared.body)
-        dump = lambda value: json.dumps(value).encode()  # noqa: E731
-        choices[:0] = [valid.map(dump), _mutated(valid).map(dump)]
-    return st.one_of(*choices)
+    unusual = st.one_of(
+        st.none(), ANY_JSON.map(_dump), st.binary(max_size=64),
+        st.integers(10, 5000).map(lambda n: b'[' * n + b']' * n))
+    if declared.body is None:
+        return unusual
+    valid = schema_strategies.from_schema(declared.body)
+    return _mostly(valid.map(_dump) | _mutated(valid).map(_dump), unusual)
 
 
 def _headers(declared):
-    identities = st.sampled_from([
-        base.ADMIN, base.member_of(base.PROJECT_A),
-        base.member_of(base.PROJECT_A, 'reader'),
-        base.member_of(base.PROJECT_B)])
-    version = st.one_of(
-        st.none(),
-        st.sampled_from(['protector 1.0', 'protector 1.1',
-                         'protector latest', 'protector 1.%d' % 99,
-                         'compute 2.1, protector 1.1']),
-        HEADER_TEXT)
-    content_type = st.one_of(st.none(), st.sampled_from(
-        ['application/json', 'text/plain', 'application/json; '
-         'charset=latin-1']), HEADER_TEXT)
+    # Mostly what a client allowed to act sends, so that requests reach
+    # the handlers.
+    identities = _mostly(
+        st.sampled_from([base.ADMIN, base.member_of(base.PROJECT_A)]),
+        st.sampled_from([base.member_of(base.PROJECT_A, 'reader'),
+                         base.member_of(base.PROJECT_B)]))
+    reaching = ['protector 1.%d' % minor for minor in range(
+        declared.version[1], microversion.MAX_VERSION[1] + 1)]
+    reaching.append('protector latest')
+    if declared.version == microversion.MIN_VERSION:
+        reaching.append(None)
+    version = _mostly(
+        st.sampled_from(reaching),
+        st.sampled_from(['protector 1.99', 'compute 2.1, protector 1.1',
+                         'protector', 'PROTECTOR 1.1', None,
+                         'protector 1.0']) | HEADER_TEXT)
+    content_type = _mostly(
+        st.sampled_from([None, 'application/json']),
+        st.sampled_from(['text/plain', 'application/json; '
+                         'charset=latin-1']) | HEADER_TEXT)
 
     def build(identity, version, content_type):
         headers = dict(identity)
@@ -149,6 +161,12 @@ def _headers(declared):
             headers['Content-Type'] = content_type
         return headers
     return st.builds(build, identities, version, content_type)
+
+
+def _mostly(usual, unusual):
+    """``usual`` three times in four."""
+    return st.integers(0, 3).flatmap(
+        lambda roll: unusual if roll == 0 else usual)
 
 
 @st.composite
@@ -161,7 +179,7 @@ def requests(draw, path, known):
     url = re.sub(r'{([^}]+)}',
                  lambda match: draw(_segment(known.get(match.group(1)))),
                  path)
-    query = draw(_query(declared.query))
+    query = draw(_mostly(st.just(''), _query(declared.query)))
     if query:
         url += '?' + query
     return method, url, draw(_headers(declared)), draw(_body(declared))

@@ -68,7 +68,7 @@ class TestOpenAPI(base.APITestCase):
                       if p['name'] == 'OpenStack-API-Version')
         self.assertTrue(header['required'])
         self.assertEqual(['protector 1.1', 'protector latest'],
-                         header['schema']['enum'])
+                         header['schema']['anyOf'][0]['enum'])
         self.assertEqual('1.1', action['x-openstack-microversion'])
         self.assertEqual([{'keystone': []}], self.description['security'])
         self.assertEqual('X-Auth-Token', self.description['components'][
