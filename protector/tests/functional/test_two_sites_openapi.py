@@ -82,3 +82,59 @@ def test_site_a_conforms_to_its_openapi_description(two_sites):
         'paths'].values())
     assert not server_errors
     assert not failures, '\n\n'.join(failures[:20])
+
+
+def _assert_error(response, status, *fragments):
+    assert response.status_code == status, response.text
+    assert response.headers['Content-Type'].startswith('application/json')
+    assert response.headers['x-openstack-request-id'].startswith('req-')
+    error = response.json()['error']
+    assert error['code'] == status
+    for fragment in fragments:
+        assert fragment in error['message'], error['message']
+    return error
+
+
+def test_hostile_requests_on_a_real_site(two_sites):
+    site = two_sites.sites['site-a'].url
+    token = two_sites.keystone.token('admin')
+    groups = '%s/v1/%s/protection-groups' % (
+        site, two_sites.projects['project-a'])
+
+    # keystonemiddleware's own 401 gets the error shape.
+    error = _assert_error(requests.get(groups, timeout=30), 401)
+    assert error['error_code'] == 'unauthenticated'
+
+    headers = {'X-Auth-Token': token}
+    _assert_error(requests.get(groups + '/%ff', headers=headers,
+                               timeout=30),
+                  400, "Invalid path parameter 'pg'")
+    _assert_error(requests.get(groups + '?all_projects=%ff',
+                               headers=headers, timeout=30),
+                  400, "Invalid query parameter 'all_projects'")
+    _assert_error(requests.post(groups, data=b'[' * 3000 + b']' * 3000,
+                                headers=headers, timeout=30),
+                  400, 'nests deeper')
+    error = _assert_error(requests.post(groups, data=b'x' * 200000,
+                                        headers=headers, timeout=30), 413)
+    assert 'max_request_body_size (114688 bytes)' in error['message']
+
+
+def test_chunked_body_on_a_real_site(two_sites):
+    site = two_sites.sites['site-a'].url
+    headers = {'X-Auth-Token': two_sites.keystone.token('admin'),
+               'Content-Type': 'application/json'}
+
+    def chunks(body):
+        yield body[:5]
+        yield body[5:]
+
+    # A chunked body is read: the site's validation answers about it.
+    response = requests.post(site + '/v1/admin/sites', headers=headers,
+                             data=chunks(b'{"site": {"name": 5}}'),
+                             timeout=30)
+    _assert_error(response, 400, "Invalid field 'site.name'")
+    response = requests.post(site + '/v1/admin/sites', headers=headers,
+                             data=chunks(b'{"x": "%s"}' % (b'y' * 200000)),
+                             timeout=30)
+    _assert_error(response, 413, 'max_request_body_size (114688 bytes)')
