@@ -30,14 +30,20 @@ def _object(schema):
                 if name in properties]
     optional = sorted(set(properties) - set(required))
     extra = schema.get('additionalProperties', True)
+    least = max(0, schema.get('minProperties', 0) - len(required))
+    most = schema.get('maxProperties')
+    if most is not None:
+        most -= len(required)
+        extra = False
     names = from_schema(dict(schema.get('propertyNames', {}),
                              type='string'))
 
     @st.composite
     def build(draw):
-        chosen = required + draw(st.lists(st.sampled_from(optional),
-                                          unique=True) if optional
-                                 else st.just([]))
+        chosen = required + draw(
+            st.lists(st.sampled_from(optional), unique=True,
+                     min_size=least, max_size=most)
+            if optional else st.just([]))
         value = {name: draw(from_schema(properties[name]))
                  for name in chosen}
         if extra is not False and draw(st.integers(0, 3)) == 0:

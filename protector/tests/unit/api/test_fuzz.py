@@ -164,9 +164,9 @@ def _headers(declared):
 
 
 def _mostly(usual, unusual):
-    """``usual`` three times in four."""
+    """``usual`` three times in four (and where hypothesis starts)."""
     return st.integers(0, 3).flatmap(
-        lambda roll: unusual if roll == 0 else usual)
+        lambda roll: unusual if roll == 3 else usual)
 
 
 @st.composite
