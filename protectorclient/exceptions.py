@@ -3,8 +3,14 @@
 An error answered by protector-api becomes an :class:`HttpError` whose
 ``str()`` is the server's ``error.message`` (followed by one line per entry
 of ``error.problems`` that the message does not already hold, as for a
-recovery plan), so the CLI prints what the server said, once.
+recovery plan), so the CLI prints what the server said, once.  Its
+``error_code`` is the body's stable code (``peer_unreachable``,
+``engine_unavailable``, ...; the API reference lists them): code that
+decides what to do next branches on it, never on the message.
 """
+
+# Answers that say "try again in a moment": nothing was changed.
+TRANSIENT_CODES = ('engine_unavailable', 'service_unavailable')
 
 
 class ClientException(Exception):
@@ -25,11 +31,12 @@ class HttpError(ClientException):
     code = None
 
     def __init__(self, message, code=None, title=None, problems=None,
-                 request_id=None):
+                 request_id=None, error_code=None):
         self.message = message
         if code is not None:
             self.code = code
         self.title = title
+        self.error_code = error_code
         self.problems = list(problems or [])
         self.request_id = request_id
         super().__init__(message)
@@ -37,6 +44,11 @@ class HttpError(ClientException):
     def __str__(self):
         return '\n'.join([self.message] + [
             str(p) for p in self.problems if str(p) not in self.message])
+
+    @property
+    def transient(self):
+        """Whether the same request may succeed if sent again soon."""
+        return self.error_code in TRANSIENT_CODES
 
 
 class BadRequest(HttpError):
@@ -80,8 +92,9 @@ def from_response(response):
     """Build the :class:`HttpError` that matches an error response.
 
     The body is expected in protector's shape ``{"error": {"code",
-    "title", "message", "problems"?}}``.  Anything else (a proxy's HTML
-    page, an empty body) still gives a one-line message naming the status.
+    "title", "error_code", "message", "problems"?}}``.  Anything else (a
+    proxy's HTML page, an empty body) still gives a one-line message
+    naming the status.
     """
     status = response.status_code
     request_id = response.headers.get('x-openstack-request-id')
@@ -95,6 +108,9 @@ def from_response(response):
     elif isinstance(body, dict) and isinstance(body.get('message'), str):
         error = body
 
+    error_code = None
+    if error is not None and isinstance(error.get('error_code'), str):
+        error_code = error['error_code']
     if error is not None and error.get('message'):
         message = str(error['message'])
         title = error.get('title')
@@ -112,4 +128,4 @@ def from_response(response):
 
     cls = _BY_CODE.get(status, HttpError)
     return cls(message, code=status, title=title, problems=problems,
-               request_id=request_id)
+               request_id=request_id, error_code=error_code)

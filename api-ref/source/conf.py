@@ -17,6 +17,10 @@ Build from the top of the repository: ``tox -e api-ref``, or::
     sphinx-build -W -b html api-ref/source api-ref/build/html
 """
 
+import os
+
+from protector.api import openapi
+
 extensions = [
     'os_api_ref',
     'openstackdocstheme',
@@ -46,6 +50,13 @@ html_theme_options = {
     'sidebar_mode': 'toc',
 }
 htmlhelp_basename = 'protectorapiref'
+
+# The OpenAPI description, published beside the HTML as openapi.json.
+_openapi_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            os.pardir, 'build', 'openapi')
+os.makedirs(_openapi_dir, exist_ok=True)
+openapi.write(os.path.join(_openapi_dir, 'openapi.json'))
+html_extra_path = [_openapi_dir]
 
 # -- LaTeX output ----------------------------------------------------------
 

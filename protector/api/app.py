@@ -4,11 +4,14 @@ from keystonemiddleware import auth_token
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_middleware import request_id
-from oslo_middleware import sizelimit
+from oslo_serialization import jsonutils
 import webob.dec
+import webob.exc
 
+from protector.api import body_size
 from protector.api import microversion
 from protector.api import router
+from protector.api import url_text
 from protector.api import util
 from protector.common import context as protector_context
 from protector.common import exception
@@ -17,27 +20,102 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
+def _error_class(status):
+    """The typed error that stands for an HTTP status."""
+    for cls in (exception.BadRequest, exception.NotAuthenticated,
+                exception.Forbidden, exception.NotFound,
+                exception.MethodNotAllowed, exception.NotAcceptable,
+                exception.Conflict, exception.TooLarge,
+                exception.BadGateway, exception.ServiceUnavailable):
+        if cls.code == status:
+            return cls
+    return exception.BadRequest if status < 500 else \
+        exception.ProtectorException
+
+
+def _is_error_body(response):
+    try:
+        error = jsonutils.loads(response.body)['error']
+        return all(key in error for key in ('code', 'title', 'error_code',
+                                            'message'))
+    except (ValueError, TypeError, KeyError):
+        return False
+
+
+def _message_of(response):
+    """What a middleware said in an error of its own making."""
+    try:
+        body = jsonutils.loads(response.body)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        error = body.get('error') if isinstance(body.get('error'),
+                                                dict) else body
+        if isinstance(error.get('message'), str):
+            return error['message']
+    text = response.body.decode('utf-8', 'replace').strip()
+    if text and not text.startswith('<'):
+        return exception.excerpt(text.splitlines()[-1], 300)
+    return 'HTTP %s.' % response.status
+
+
+def _as_error(response):
+    """An error answer of a middleware in protector's JSON shape."""
+    cls = _error_class(response.status_int)
+    error = cls(_message_of(response))
+    rewritten = util.json_response(util.error_body(error),
+                                   response.status_int)
+    rewritten.status = response.status
+    for name in ('WWW-Authenticate', 'Allow', 'Retry-After'):
+        if name in response.headers:
+            rewritten.headers[name] = response.headers[name]
+    return rewritten
+
+
 class FaultWrapper(object):
-    """Turn every error into a JSON body; never show a traceback."""
+    """Every error, raised or answered by any middleware, as JSON.
+
+    The body is ``{"error": {"code", "title", "error_code", "message"}}``
+    and never shows a traceback.  This is the outermost layer but for the
+    request id, so that every answer carries that id.
+    """
 
     def __init__(self, application):
         self.application = application
 
+    @staticmethod
+    def _where(req):
+        return '%s %s' % (exception.excerpt(req.method, 16),
+                          exception.excerpt(req.environ.get('PATH_INFO', ''),
+                                            200))
+
+    def _unexpected(self, req):
+        LOG.exception('Unexpected error in %s', self._where(req))
+        return util.json_response(util.error_body(
+            exception.ProtectorException(
+                'An unexpected error occurred; the protector-api log '
+                'has the details (request %s).'
+                % req.environ.get('openstack.request_id'))), 500)
+
     @webob.dec.wsgify
     def __call__(self, req):
         try:
-            return req.get_response(self.application)
+            response = req.get_response(self.application)
         except exception.ProtectorException as exc:
             if exc.code >= 500:
-                LOG.error('%s %s failed: %s', req.method, req.path, exc)
-            return util.json_response(util.error_body(exc), exc.code)
+                LOG.error('%s failed: %s', self._where(req), exc)
+            response = util.json_response(util.error_body(exc), exc.code)
+            if isinstance(exc, exception.MethodNotAllowed):
+                response.headers['Allow'] = exc.kwargs['allowed']
+            return response
+        except webob.exc.HTTPException as exc:
+            return _as_error(exc)
         except Exception:
-            LOG.exception('Unexpected error in %s %s', req.method, req.path)
-            return util.json_response(util.error_body(
-                exception.ProtectorException(
-                    'An unexpected error occurred; the protector-api log '
-                    'has the details (request %s).'
-                    % req.environ.get('openstack.request_id'))), 500)
+            return self._unexpected(req)
+        if response.status_int >= 400 and req.method != 'HEAD' and \
+                not _is_error_body(response):
+            return _as_error(response)
+        return response
 
 
 class Microversion(object):
@@ -119,35 +197,6 @@ def _auth(application):
                                                  CONF})
 
 
-class BodySizeLimit(object):
-    """oslo.middleware's body size limit, but the peer's own for its sync.
-
-    The peer pushes a whole protection group at once, which for a group
-    of a hundred servers is far larger than any tenant request.
-    """
-
-    def __init__(self, application, conf):
-        self.application = application
-        self.limited = sizelimit.RequestBodySizeLimiter(application, conf)
-        self.conf = conf
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        if not req.path_info.startswith(router.PEER_PREFIX):
-            return req.get_response(self.limited)
-        limit = self.conf.api.max_peer_document_size
-        if req.content_length is not None and req.content_length > limit:
-            error = exception.TooLarge(
-                reason='The protection group document (%d bytes) is larger '
-                       'than [api] max_peer_document_size (%d bytes) on '
-                       'this site; raise it on both sites.'
-                       % (req.content_length, limit))
-            return util.json_response(util.error_body(error), error.code)
-        if req.content_length is None:
-            req.body_file = sizelimit.LimitingReader(req.body_file, limit)
-        return req.get_response(self.application)
-
-
 def build(conf=CONF, auth=_auth):
     """Assemble the middleware around the router.
 
@@ -157,7 +206,8 @@ def build(conf=CONF, auth=_auth):
     protected = auth(ContextMiddleware(routed))
     application = PublicPaths(routed, protected)
     application = Microversion(application)
+    application = body_size.BodySizeLimit(application, conf)
+    application = url_text.URLText(application)
     application = FaultWrapper(application)
-    application = BodySizeLimit(application, conf)
     application = request_id.RequestId(application)
     return application

@@ -16,7 +16,9 @@ class Endpoint:
     body: dict = None
     # Whether the body may be left out.
     body_optional: bool = False
-    # Query parameters: name -> JSON Schema of the value.
+    # Query parameters: name -> JSON Schema of the value (its ``title``
+    # says what the parameter does; booleans and integers are read from
+    # their text).
     query: dict = dataclasses.field(default_factory=dict)
     # The microversion that added the endpoint; older ones answer 404.
     version: tuple = (1, 0)

@@ -45,13 +45,14 @@ def from_headers(headers):
     match = _VERSION_RE.match(requested)
     if not match:
         raise exception.BadRequest(
-            "Invalid %s header %r: expected 'protector X.Y', for example "
-            "'protector %s'." % (HEADER, value, as_string(MAX_VERSION)))
+            "Invalid %s header '%s': expected 'protector X.Y', for "
+            "example 'protector %s'."
+            % (HEADER, exception.excerpt(value), as_string(MAX_VERSION)))
     version = (int(match.group(1)), int(match.group(2)))
     if not MIN_VERSION <= version <= MAX_VERSION:
         raise exception.NotAcceptable(
             reason='Version %s is not supported by this site: it serves '
-                   'protector %s to %s.' % (requested,
+                   'protector %s to %s.' % (exception.excerpt(requested),
                                             as_string(MIN_VERSION),
                                             as_string(MAX_VERSION)))
     return version
@@ -62,4 +63,5 @@ def require(req, version):
     if req.environ.get('protector.api_version', MIN_VERSION) < version:
         raise exception.NotFound(
             kind='Resource', ident='%s (it needs "%s: %s %s" or newer)' % (
-                req.path, HEADER, SERVICE_TYPE, as_string(version)))
+                exception.excerpt(req.path, 200), HEADER, SERVICE_TYPE,
+                as_string(version)))

@@ -15,6 +15,7 @@ from protector.api.handlers import sites
 from protector.api.handlers import sync
 from protector.api.handlers import tenant_mappings
 from protector.api import microversion
+from protector.api import validation
 from protector.common import exception
 
 _PG = '/v1/{project_id}/protection-groups/{pg}'
@@ -25,6 +26,7 @@ ROUTES = {
     '/': {'GET': root.versions},
     '/v1': {'GET': root.v1},
     '/v1/': {'GET': root.v1},
+    '/openapi.json': {'GET': root.openapi_description},
     '/v1/admin/sites': {'GET': sites.index, 'POST': sites.create},
     '/v1/admin/sites/{site}': {'GET': sites.show, 'PUT': sites.update,
                                'DELETE': sites.delete},
@@ -68,7 +70,35 @@ ROUTES = {
 }
 
 # Paths answered without a token.
-PUBLIC_PATHS = ('/', '/v1', '/v1/')
+PUBLIC_PATHS = ('/', '/v1', '/v1/', '/openapi.json')
+
+
+def parameter_at(segments, index):
+    """The name of the parameter at ``segments[index]`` of a path.
+
+    ``segments`` is the path split at '/'; None when no route has a
+    parameter there.
+    """
+    for template in ROUTES:
+        parts = template.split('/')
+        if len(parts) != len(segments) or not parts[index].startswith('{'):
+            continue
+        pairs = enumerate(zip(parts, segments))
+        if all(part.startswith('{') or part == segment
+               for position, (part, segment) in pairs if position != index):
+            return parts[index][1:-1]
+    return None
+
+
+def _text(value):
+    """A path parameter as text.
+
+    The server gives its UTF-8 bytes as latin-1; url_text checked them.
+    """
+    try:
+        return value.encode('latin-1').decode('utf-8')
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 def _mapper():
@@ -88,15 +118,18 @@ class Router(object):
     def __call__(self, req):
         match = self.mapper.match(environ=req.environ)
         if match is None:
-            raise exception.NotFound(kind='Resource', ident=req.path)
+            raise exception.NotFound(kind='Resource',
+                                     ident=exception.excerpt(req.path, 200))
         methods = ROUTES[match.pop('route')]
         handler = methods.get(req.method)
         if handler is None:
             raise exception.MethodNotAllowed(
-                method=req.method, path=req.path,
+                method=exception.excerpt(req.method, 16),
+                path=exception.excerpt(req.path, 200),
                 allowed=', '.join(sorted(methods)))
         declared = endpoint.of(handler)
         microversion.require(req, declared.version)
+        validation.check_query(declared.query, req.GET)
         req.environ['protector.endpoint'] = declared
-        req.urlvars = match
+        req.urlvars = {name: _text(value) for name, value in match.items()}
         return handler(req)

@@ -1,9 +1,9 @@
 """Small helpers every handler uses: JSON in, JSON out, schemas."""
 
-import jsonschema
 from oslo_serialization import jsonutils
 import webob
 
+from protector.api import validation
 from protector.common import exception
 
 
@@ -34,23 +34,6 @@ def error_body(exc):
     return {'error': error}
 
 
-def _problem(error):
-    """One validation error as "Invalid field 'a.b': what is wrong"."""
-    path = [str(part) for part in error.absolute_path]
-    if error.validator == 'required':
-        path.append(error.message.split("'")[1])
-        message = 'this field is required'
-    elif error.validator == 'additionalProperties':
-        message = error.message + '; remove it'
-    elif path and (path[-1] == 'password' or path[-1].endswith('_token')):
-        # jsonschema quotes the value; a secret is never echoed.
-        message = ('the value is not valid (%s check failed; a secret is '
-                   'not shown)' % error.validator)
-    else:
-        message = error.message
-    return "Invalid field '%s': %s" % ('.'.join(path) or '(body)', message)
-
-
 def body(req):
     """The request body, validated against its handler's declaration.
 
@@ -67,27 +50,20 @@ def json_body(req, schema):
     if not req.body:
         raise exception.BadRequest(
             'This request needs a JSON body; see the API reference.')
-    try:
-        body = jsonutils.loads(req.body)
-    except ValueError as exc:
-        raise exception.BadRequest('The request body is not valid JSON: %s'
-                                   % exc)
-    validator = jsonschema.Draft202012Validator(schema)
-    problems = sorted(_problem(error) for error in validator.iter_errors(body))
-    if problems:
-        raise exception.BadRequest('; '.join(problems) + '.')
-    return body
+    return validation.validate(schema, validation.parse(req.body))
 
 
-def loose_json(req):
-    """The body as a dict when it is a JSON object, else ``{}``.
+def loose_json(req, *keys):
+    """The object at ``keys`` in the body, or ``{}`` when there is none.
 
     For friendlier messages about a body that failed validation.
     """
     try:
-        value = jsonutils.loads(req.body)
-    except (ValueError, RecursionError):
+        value = validation.parse(req.body)
+    except exception.BadRequest:
         return {}
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
     return value if isinstance(value, dict) else {}
 
 
@@ -97,5 +73,6 @@ def bool_param(req, name):
         return True
     if value in ('false', '0', 'no'):
         return False
-    raise exception.BadRequest("Query parameter %s must be true or false, "
-                               "not %r." % (name, value))
+    raise exception.BadRequest(
+        "Invalid query parameter '%s': must be true or false, not '%s'."
+        % (name, exception.excerpt(value)))

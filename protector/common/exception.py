@@ -11,6 +11,25 @@ The error codes are part of the API; ``api-ref`` lists them.  Add codes,
 never change or remove one.
 """
 
+# How much of a value the client sent a message may quote.
+EXCERPT = 40
+
+
+def excerpt(value, limit=EXCERPT):
+    """``value`` as a message may quote it: short and printable.
+
+    A long value is cut (a 100 KB name is not sent back), and characters
+    that are not printable (NUL, a lone surrogate) are shown escaped, so
+    that they reach neither a terminal nor a log as they are.
+    """
+    text = value if isinstance(value, str) else repr(value)
+    shown = ''.join(char if char.isprintable() else
+                    char.encode('unicode_escape').decode('ascii')
+                    for char in text[:limit])
+    if len(text) > limit:
+        shown += '... (%d characters)' % len(text)
+    return shown
+
 
 class ProtectorException(Exception):
     code = 500
@@ -98,6 +117,11 @@ class Duplicate(Conflict):
 class InvalidState(Conflict):
     """The status of the group does not allow what was asked."""
     error_code = 'invalid_state'
+
+
+class MemberInvalid(Conflict):
+    """A member's stored spec or plan entry the engine cannot use."""
+    error_code = 'member_invalid'
 
 
 class OperationRunning(Conflict):

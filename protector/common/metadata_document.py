@@ -17,9 +17,16 @@ from protector.db import api as db
 FORMAT = 1
 
 
-def _parse_time(value):
-    return timeutils.parse_isotime(value).replace(tzinfo=None) \
-        if value else None
+def _parse_time(name, value):
+    if not value:
+        return None
+    try:
+        return timeutils.parse_isotime(value).replace(tzinfo=None)
+    except ValueError:
+        raise exception.InvalidInput(
+            reason="Invalid field 'group.%s' of the metadata document: "
+                   "'%s' is not an ISO 8601 time." % (
+                       name, exception.excerpt(value)))
 
 
 def peer_project(context, group, peer):
@@ -86,7 +93,7 @@ def apply(context, document, digest, base=None, holder=None, force=False):
     group_doc = document['group']
     values = {field: group_doc[field]
               for field in content_lib.GROUP_FIELDS}
-    values.update({field: _parse_time(group_doc[field])
+    values.update({field: _parse_time(field, group_doc[field])
                    for field in content_lib.GROUP_TIMES})
     values['id'] = document['id']
     values['project_id'] = group_doc['project_id']

@@ -54,11 +54,12 @@ def _by_ident(query, model, ident, kind):
         rows = query.filter(model.name == ident).all()
         if len(rows) > 1:
             raise exception.Conflict(
-                reason='More than one %s is named %r; use its id.'
-                % (kind, ident))
+                reason="More than one %s is named '%s'; use its id."
+                % (kind, exception.excerpt(ident)))
         row = rows[0] if rows else None
     if row is None:
-        raise exception.NotFound(kind=kind.capitalize(), ident=ident)
+        raise exception.NotFound(kind=kind.capitalize(),
+                                 ident=exception.excerpt(ident))
     return row
 
 

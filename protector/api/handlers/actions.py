@@ -20,6 +20,7 @@ VERSION = (1, 1)
 
 @endpoint.declare(status=202, body=schema.action, version=VERSION)
 def action(req):
+    """Start a DR operation on a protection group."""
     ctx = groups.authorize(req, 'protector:protection_groups:action')
     body = util.body(req)
     if len(body) != 1:
@@ -37,6 +38,7 @@ def action(req):
 
 @endpoint.declare(version=VERSION)
 def recovery_points(req):
+    """List the replicated snapshots of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     group = groups.get_group(req, ctx)
     points = rpcapi.OperationsAPI().list_recovery_points(
@@ -46,6 +48,7 @@ def recovery_points(req):
 
 @endpoint.declare(version=VERSION)
 def consistency_group(req):
+    """Show the volume groups of a group on both sites."""
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     group = groups.get_group(req, ctx)
     result = rpcapi.OperationsAPI().consistency_group(ctx,

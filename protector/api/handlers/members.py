@@ -11,6 +11,7 @@ from protector.engine import rpcapi
 
 @endpoint.declare(status=201, body=schema.create)
 def create(req):
+    """Protect a server: capture it and add it to a group."""
     ctx = groups.authorize(req, 'protector:members:create')
     server = util.body(req)['member']['server']
     group = groups.get_group(req, ctx)
@@ -21,6 +22,7 @@ def create(req):
 
 
 def index(req):
+    """List the protected servers of a group."""
     ctx = groups.authorize(req, 'protector:members:index')
     group = groups.get_group(req, ctx)
     return util.json_response({'members': [
@@ -28,6 +30,7 @@ def index(req):
 
 
 def show(req):
+    """Show a protected server."""
     ctx = groups.authorize(req, 'protector:members:show')
     group = groups.get_group(req, ctx)
     member = db.member_get(ctx, group.id, req.urlvars['member'])
@@ -36,6 +39,7 @@ def show(req):
 
 @endpoint.declare(status=204)
 def delete(req):
+    """Stop protecting a server."""
     ctx = groups.authorize(req, 'protector:members:delete')
     group = groups.get_group(req, ctx)
     member = db.member_get(ctx, group.id, req.urlvars['member'])

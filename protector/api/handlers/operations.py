@@ -3,13 +3,21 @@
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
+from protector.api.schemas import common
 from protector.api import util
 from protector.api import views
 from protector.db import api as db
 from protector.engine.operations import rpcapi
+from protector.engine.operations import steps
 
 
+@endpoint.declare(query={
+    'protection_group': dict(common.IDENTIFIER, title=(
+        'Only the operations of this protection group (name or id).')),
+    'status': {'type': 'string', 'enum': list(steps.STATUSES),
+               'title': 'Only the operations in this status.'}})
 def index(req):
+    """List the DR operations of a project."""
     ctx = groups.authorize(req, 'protector:operations:index')
     project_id = req.urlvars['project_id']
     group_id = req.GET.get('protection_group')
@@ -23,6 +31,7 @@ def index(req):
 
 
 def show(req):
+    """Show a DR operation with its steps and members."""
     ctx = groups.authorize(req, 'protector:operations:show')
     operation = db.operation_get(ctx, req.urlvars['operation_id'],
                                  project_id=req.urlvars['project_id'])

@@ -15,6 +15,7 @@ def _plan(ctx, group_id):
 
 
 def show(req):
+    """Export the recovery plan of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     group = groups.get_group(req, ctx)
     return util.json_response({'plan': _plan(ctx, group.id)})
@@ -22,6 +23,7 @@ def show(req):
 
 @endpoint.declare(body=schema.plan)
 def update(req):
+    """Import the recovery plan of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:update')
     plan = util.body(req)['plan']
     group = groups.get_group(req, ctx)

@@ -21,6 +21,7 @@ def _encrypt_tokens(values):
 
 
 def show(req):
+    """Show the replication policy of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     group = groups.get_group(req, ctx)
     return util.json_response({'policy': views.policy(
@@ -41,9 +42,11 @@ def _set(req, create):
 
 @endpoint.declare(status=201, body=schema.create)
 def create(req):
+    """Create the replication policy of a group."""
     return _set(req, create=True)
 
 
 @endpoint.declare(body=schema.update)
 def update(req):
+    """Change the replication policy of a group."""
     return _set(req, create=False)

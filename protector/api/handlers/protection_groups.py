@@ -30,6 +30,7 @@ def _show(ctx, group_id, status=200):
 
 @endpoint.declare(status=201, body=schema.create)
 def create(req):
+    """Create a protection group."""
     ctx = authorize(req, 'protector:protection_groups:create')
     values = util.body(req)['protection_group']
     primary = db.site_get(ctx, values.pop('primary_site'))
@@ -51,7 +52,11 @@ def create(req):
     return _show(ctx, group_id, 201)
 
 
+@endpoint.declare(query={'all_projects': {
+    'type': 'boolean',
+    'title': 'The groups of every project (administrators).'}})
 def index(req):
+    """List the protection groups of a project."""
     ctx = authorize(req, 'protector:protection_groups:index')
     project_id = req.urlvars['project_id']
     if util.bool_param(req, 'all_projects'):
@@ -64,18 +69,19 @@ def index(req):
 
 
 def show(req):
+    """Show a protection group."""
     ctx = authorize(req, 'protector:protection_groups:show')
     return _show(ctx, get_group(req, ctx).id)
 
 
 @endpoint.declare(body=schema.update)
 def update(req):
+    """Rename a protection group or change its description."""
     ctx = authorize(req, 'protector:protection_groups:update')
     try:
         values = util.body(req)['protection_group']
     except exception.BadRequest:
-        if 'replication_type' in (util.loose_json(req).get(
-                'protection_group') or {}):
+        if 'replication_type' in util.loose_json(req, 'protection_group'):
             raise exception.BadRequest(
                 'replication_type cannot be changed after the protection '
                 'group is created; create a new group with the other type '
@@ -88,6 +94,7 @@ def update(req):
 
 @endpoint.declare(status=204)
 def delete(req):
+    """Delete a protection group on both sites."""
     ctx = authorize(req, 'protector:protection_groups:delete')
     group = get_group(req, ctx)
     rpcapi.EngineAPI().group_delete(ctx, group_id=group.id)
@@ -95,6 +102,7 @@ def delete(req):
 
 
 def sync_status(req):
+    """Compare the metadata of a group on both sites."""
     ctx = authorize(req, 'protector:protection_groups:show')
     group = get_group(req, ctx)
     result = rpcapi.EngineAPI().sync_status(ctx, group_id=group.id)
@@ -103,6 +111,7 @@ def sync_status(req):
 
 @endpoint.declare(body=schema.sync_force, body_optional=True)
 def sync_force(req):
+    """Make both sites hold the same copy of a group."""
     ctx = authorize(req, 'protector:protection_groups:sync_force')
     body = util.body(req)
     source = body.get('sync_force', {}).get('source', 'auto')
@@ -113,6 +122,7 @@ def sync_force(req):
 
 
 def mappings_show(req):
+    """Show the resource mappings of a group."""
     ctx = authorize(req, 'protector:protection_groups:show')
     return util.json_response({'mappings': views.mappings(
         get_group(req, ctx))})
@@ -120,6 +130,7 @@ def mappings_show(req):
 
 @endpoint.declare(body=schema.mappings)
 def mappings_update(req):
+    """Set the resource mappings of one or both directions."""
     ctx = authorize(req, 'protector:protection_groups:update')
     mappings = util.body(req)['mappings']
     group = get_group(req, ctx)

@@ -1,6 +1,8 @@
-"""GET / and GET /v1/: version discovery (no authentication)."""
+"""GET /, GET /v1/ and GET /openapi.json: what this API is (no
+authentication)."""
 
 from protector.api import microversion
+from protector.api import openapi
 from protector.api import util
 
 
@@ -15,8 +17,15 @@ def _version(req):
 
 
 def versions(req):
+    """List the API versions this site serves."""
     return util.json_response({'versions': [_version(req)]})
 
 
 def v1(req):
+    """Describe version 1 of the API and its microversions."""
     return util.json_response({'version': _version(req)})
+
+
+def openapi_description(req):
+    """Describe this API in OpenAPI 3.1."""
+    return util.json_response(openapi.describe())

@@ -28,6 +28,7 @@ def _with_secret(values):
 
 @endpoint.declare(status=201, body=schema.create)
 def create(req):
+    """Register a site and the service credentials used there."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:create')
     values = dict(_DEFAULTS)
@@ -49,6 +50,7 @@ def create(req):
 
 
 def index(req):
+    """List the registered sites."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:index')
     return util.json_response({'sites': [views.site(s)
@@ -56,6 +58,7 @@ def index(req):
 
 
 def show(req):
+    """Show a site."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:show')
     site = db.site_get(ctx, req.urlvars['site'])
@@ -64,6 +67,7 @@ def show(req):
 
 @endpoint.declare(body=schema.update)
 def update(req):
+    """Change a site's registration."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:update')
     values = util.body(req)['site']
@@ -73,6 +77,7 @@ def update(req):
 
 @endpoint.declare(status=204)
 def delete(req):
+    """Remove a site registration."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:delete')
     db.site_delete(ctx, req.urlvars['site'])
@@ -80,6 +85,7 @@ def delete(req):
 
 
 def validate(req):
+    """Check that the site answers with its credentials."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:validate')
     site = db.site_get(ctx, req.urlvars['site'])
@@ -88,6 +94,7 @@ def validate(req):
 
 
 def volume_types(req):
+    """List the site's replicated volume types."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:volume_types')
     site = db.site_get(ctx, req.urlvars['site'])

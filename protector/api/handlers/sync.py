@@ -38,6 +38,7 @@ def _metadata(group):
 
 
 def show(req):
+    """Show the version, digest and lease of this site's copy of a group."""
     ctx = _authorize(req)
     return util.json_response(_metadata(db.group_get(
         ctx, req.urlvars['pg_id'])))
@@ -58,6 +59,7 @@ def reserve(req):
 
 @endpoint.declare(body=schema.release)
 def release(req):
+    """End a reservation of this site's copy of a group."""
     ctx = _authorize(req)
     db.group_lease_release(ctx, req.urlvars['pg_id'],
                            util.body(req)['reservation']['holder'])
@@ -83,6 +85,7 @@ def push_back(req):
 
 @endpoint.declare(body=schema.push)
 def update(req):
+    """Store the peer site's next version of a group."""
     ctx = _authorize(req)
     metadata = util.body(req)['metadata']
     document = metadata['document']
@@ -105,6 +108,7 @@ def update(req):
 
 @endpoint.declare(status=204, query={'holder': schema.HOLDER})
 def delete(req):
+    """Delete the copy of a group the peer deleted."""
     ctx = _authorize(req)
     db.group_delete(ctx, req.urlvars['pg_id'], holder=req.GET.get('holder'))
     LOG.info('Protection group %s deleted by the peer site',

@@ -11,6 +11,7 @@ from protector import policy
 
 @endpoint.declare(status=201, body=schema.create)
 def create(req):
+    """Map a local project to its project on the peer."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:tenant_mappings:create')
     values = util.body(req)['tenant_mapping']
@@ -27,6 +28,7 @@ def create(req):
 
 
 def index(req):
+    """List the tenant mappings."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:tenant_mappings:index')
     return util.json_response({'tenant_mappings': [
@@ -34,6 +36,7 @@ def index(req):
 
 
 def show(req):
+    """Show a tenant mapping."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:tenant_mappings:show')
     mapping = db.tenant_mapping_get(ctx, req.urlvars['mapping_id'])
@@ -43,6 +46,7 @@ def show(req):
 
 @endpoint.declare(status=204)
 def delete(req):
+    """Remove a tenant mapping."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:tenant_mappings:delete')
     db.tenant_mapping_delete(ctx, req.urlvars['mapping_id'])

@@ -1,14 +1,16 @@
 """Bodies of ``POST .../protection-groups/{pg}/action``: exactly one
 action, each with its own options."""
 
-_ID = {'type': 'string', 'minLength': 1, 'maxLength': 255}
+from protector.api.schemas import common
+
+_ID = common.IDENTIFIER
 _MAP = {'type': 'object', 'additionalProperties': _ID,
-        'propertyNames': {'minLength': 1, 'maxLength': 255}}
+        'propertyNames': _ID}
 _MAPPINGS = {key: _MAP for key in (
     'network_mapping', 'subnet_mapping', 'flavor_mapping',
     'security_group_mapping', 'image_mapping')}
 _FORCE = {'type': 'boolean'}
-_POINT = {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255}
+_POINT = dict(common.IDENTIFIER, type=['string', 'null'])
 
 
 def _options(**extra):

@@ -1,6 +1,6 @@
 from protector.api.schemas import common
 
-_FIELDS = {
+FIELDS = {
     'primary_fa_url': common.URL,
     'primary_fa_token': common.SECRET,
     'secondary_fa_url': common.URL,
@@ -13,8 +13,8 @@ _FIELDS = {
 }
 
 create = common.wrapped(
-    'policy', _FIELDS,
+    'policy', FIELDS,
     required=('primary_fa_url', 'primary_fa_token', 'secondary_fa_url',
               'secondary_fa_token', 'rpo_minutes'))
 
-update = common.wrapped('policy', _FIELDS, min_properties=1)
+update = common.wrapped('policy', FIELDS, min_properties=1)

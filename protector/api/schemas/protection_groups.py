@@ -24,17 +24,18 @@ sync_force = {
         'properties': {'source': {'enum': ['auto', 'local', 'peer']}}}},
 }
 
-_MAP = {'type': 'object',
-        'additionalProperties': {'type': 'string', 'minLength': 1,
-                                 'maxLength': 255},
-        'propertyNames': {'minLength': 1, 'maxLength': 255}}
+_MAP = {'type': 'object', 'additionalProperties': common.IDENTIFIER,
+        'propertyNames': common.IDENTIFIER}
 _DIRECTION = {'type': 'object', 'additionalProperties': False,
               'properties': {kind: _MAP for kind in (
                   'network', 'subnet', 'flavor', 'security_group',
                   'image')}}
 
-mappings = common.wrapped('mappings', {'failover': _DIRECTION,
-                                       'failback': _DIRECTION})
+# Per direction, per kind: source resource -> target resource.
+MAPPINGS = {'type': 'object', 'additionalProperties': False,
+            'properties': {'failover': _DIRECTION, 'failback': _DIRECTION}}
+
+mappings = common.wrapped('mappings', MAPPINGS['properties'])
 
 plan = {'type': 'object', 'additionalProperties': False,
         'required': ['plan'], 'properties': {'plan': {'type': 'object'}}}

@@ -11,7 +11,8 @@ The optional ``[fake_cloud] inventory_file`` maps a site name to
 ``{"services": {"compute": true, ...}, "volume_types": [...], "servers":
 [{..., "project_id": ...}]}``: services and volume types then come from the
 file (read at each driver creation, so a test can change it), and its
-servers are captured as written there.
+servers are captured as written there, a flavor, image or security group
+given by name becoming the object the real driver captures.
 """
 
 import copy
@@ -146,6 +147,28 @@ def _public(resource):
             if k not in ('project_id', 'hidden')}
 
 
+def _as_captured(spec, cloud):
+    """An inventory server in the shape ``get_server_spec`` promises.
+
+    An inventory may name the flavor, the image and the security groups;
+    the real driver captures them as objects.
+    """
+    flavor = spec.get('flavor')
+    if isinstance(flavor, str):
+        known = next((f for f in cloud.flavors.values()
+                      if flavor in (f['id'], f['name'])),
+                     {'id': None, 'name': flavor, 'vcpus': None,
+                      'ram': None, 'disk': None})
+        spec['flavor'] = _public(known)
+    if isinstance(spec.get('image'), str):
+        spec['image'] = {'id': None, 'name': spec['image']}
+    spec['security_groups'] = [
+        {'id': None, 'name': group} if isinstance(group, str) else group
+        for group in spec.get('security_groups') or []]
+    spec.setdefault('key_pair', None)
+    return spec
+
+
 def _entry(method):
     """Raise an injected failure; hold the cloud's lock for the call."""
     @functools.wraps(method)
@@ -276,7 +299,7 @@ class FakeCloudDriver(base.CloudDriver):
                     spec = copy.deepcopy(spec)
                     spec.pop('project_id', None)
                     self._adopt_inventory_volumes(project_id, spec)
-                    return spec
+                    return _as_captured(spec, self.cloud)
             # The inventory's own error, as engine and API tests expect
             # until protector.drivers.errors crosses the RPC boundary.
             raise exception.NotFound(

@@ -8,14 +8,19 @@ them on the target.
 """
 
 
+def _copy(value):
+    # A malformed value stays as it is: member_schema.check names it.
+    return dict(value) if isinstance(value, dict) else value or {}
+
+
 def snapshot(member):
     """The part of a member an operation keeps for its whole run."""
     return {'member_id': member.id, 'server_id': member.server_id,
             'server_name': member.server_name, 'status': member.status,
             'rank': member.rank or 0,
             'boot_condition': member.boot_condition,
-            'overrides': dict(member.overrides or {}),
-            'spec': dict(member.spec or {})}
+            'overrides': _copy(member.overrides),
+            'spec': _copy(member.spec)}
 
 
 def _spec_port_of_subnet(spec, subnet_id=None, cidr=None):

@@ -9,6 +9,7 @@ records.
 from protector.common import exception
 from protector.db import api as db
 from protector.drivers import errors
+from protector.engine import member_schema
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
 from protector.engine.operations import steps
@@ -108,6 +109,7 @@ def _members(request):
             reason="Protection group '%s' has no members; add servers with "
                    "'%s protection-group member-add %s <server>'."
                    % (request.group.name, CLI, request.group.name))
+    member_schema.check(members, request.group.name)
     for member in members:
         if member['status'] != 'protected' and not request.force:
             raise exception.Conflict(

@@ -83,6 +83,8 @@ COMPLETED = 'completed'
 COMPLETED_WITH_ERRORS = 'completed_with_errors'
 FAILED = 'failed'
 CANCELLED = 'cancelled'
+STATUSES = (RUNNING, CANCELLING, COMPLETED, COMPLETED_WITH_ERRORS, FAILED,
+            CANCELLED)
 
 # Group statuses an operation moves through.
 GROUP_TRANSITIONAL = {FAILOVER: 'failing_over', FAILBACK: 'failing_back',

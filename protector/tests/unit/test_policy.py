@@ -114,8 +114,9 @@ class TestPolicy(base.ScenarioTestCase):
         response = self.request('GET', self.groups_path() +
                                 '?all_projects=maybe')
 
-        self.assertError(response, 400, 'all_projects must be true or '
-                                        'false')
+        self.assertError(response, 400, "Invalid query parameter "
+                                        "'all_projects': must be true or "
+                                        "false")
 
     def test_admin_may_change_any_project(self):
         self.ok('PUT', self.group_path('db-tier', project=base.PROJECT_B),

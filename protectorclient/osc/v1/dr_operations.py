@@ -12,6 +12,7 @@ import time
 from osc_lib.command import command
 from osc_lib import exceptions
 
+from protectorclient import exceptions as client_exceptions
 from protectorclient.osc import common
 from protectorclient.osc.v1 import protection_groups
 
@@ -27,6 +28,9 @@ PARTIAL = 'completed_with_errors'
 PARTIAL_EXIT = 2
 # Seconds between two looks at a running operation.
 POLL_SECONDS = 2.0
+# Looks in a row that may find the site's API or engine unavailable (a
+# restart, say) before --wait gives up; the operation runs on regardless.
+TRANSIENT_RETRIES = 5
 
 
 def show_operation(operation, fields):
@@ -53,6 +57,20 @@ def member_line(member):
     return line
 
 
+def _look(client, operation_id, out):
+    """The operation now, asking again while the answer is transient."""
+    for attempt in range(TRANSIENT_RETRIES + 1):
+        try:
+            return client.operations.get(operation_id)
+        except client_exceptions.HttpError as e:
+            if not e.transient or attempt == TRANSIENT_RETRIES:
+                raise
+            out.write('(%s; asking again in %d s)\n'
+                      % (e.error_code, POLL_SECONDS * 2 ** attempt))
+            out.flush()
+            time.sleep(POLL_SECONDS * 2 ** attempt)
+
+
 def wait_for(client, operation, out):
     """Follow ``operation`` until it ends; raise when it failed."""
     shown = None
@@ -65,7 +83,7 @@ def wait_for(client, operation, out):
         if operation.get('status') not in RUNNING:
             break
         time.sleep(POLL_SECONDS)
-        operation = client.operations.get(operation['id'])
+        operation = _look(client, operation['id'], out)
     for member in operation.get('members') or []:
         out.write(member_line(member) + '\n')
     for failure in operation.get('steps_failed') or []:

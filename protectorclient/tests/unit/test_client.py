@@ -209,6 +209,28 @@ class TestErrors(ClientTestCase):
         self.assertEqual(409, e.code)
         self.assertEqual('req-1', e.request_id)
 
+    def test_error_code_is_carried(self):
+        self.http.post(self.tenant('protection-groups/web/members'),
+                       status_code=503,
+                       json={'error': {'code': 503,
+                                       'title': 'Service Unavailable',
+                                       'error_code': 'engine_unavailable',
+                                       'message': 'protector-engine of site '
+                                                  "'site-a' did not answer."}})
+
+        e = self.assertRaises(exceptions.ServiceUnavailable,
+                              self.client.members.add, 'web', 'vm-1')
+        self.assertEqual('engine_unavailable', e.error_code)
+        self.assertTrue(e.transient)
+
+    def test_error_code_is_none_without_one(self):
+        self.http.get(self.admin('sites'), status_code=502,
+                      reason='Bad Gateway', text='<html>proxy</html>')
+
+        e = self.assertRaises(exceptions.HttpError, self.client.sites.list)
+        self.assertIsNone(e.error_code)
+        self.assertFalse(e.transient)
+
     def test_plan_problems_one_per_line(self):
         self.http.put(self.tenant('protection-groups/web/plan'),
                       status_code=400,

@@ -26,11 +26,12 @@ class TestAddMember(base.ScenarioTestCase):
         self.assertEqual(base.WEB_ID, member['server_id'])
         self.assertEqual('IIS-Demo', member['server_name'])
         self.assertEqual('protected', member['status'])
-        self.assertEqual('m1.small', member['flavor'])
-        self.assertEqual('cirros-0.6', member['image'])
+        self.assertEqual('m1.small', member['flavor']['name'])
+        self.assertEqual({'id': None, 'name': 'cirros-0.6'}, member['image'])
         self.assertEqual('nova', member['availability_zone'])
         self.assertEqual('ops', member['key_name'])
-        self.assertEqual(['default'], member['security_groups'])
+        self.assertEqual([{'id': None, 'name': 'default'}],
+                         member['security_groups'])
         self.assertEqual('192.168.15.112', member['ports'][0][
             'fixed_ips'][0]['ip_address'])
         self.assertEqual('fa:16:3e:00:00:01',
@@ -60,7 +61,7 @@ class TestAddMember(base.ScenarioTestCase):
         self.assertEqual([member['id']], [m['id']
                                           for m in document['members']])
         self.assertEqual('m1.small', document['members'][0]['spec'][
-            'flavor'])
+            'flavor']['name'])
 
     def test_refused_while_an_operation_runs(self):
         db_api.operation_create(self.context, {

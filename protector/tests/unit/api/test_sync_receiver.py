@@ -14,6 +14,17 @@ SYNC = '/v1/admin/sync/protection-groups/'
 MEMBER_A = base.member_of(base.PROJECT_A)
 
 
+def captured(server_id, name, **fields):
+    """A server's spec as a cloud driver captures it."""
+    spec = base.server(server_id, name)
+    spec.update(flavor={'id': 'f-1', 'name': spec['flavor'], 'vcpus': 1,
+                        'ram': 2048, 'disk': 20},
+                image={'id': 'i-1', 'name': spec['image']},
+                security_groups=[{'id': 'sg-1', 'name': 'default'}],
+                key_pair=None, **fields)
+    return spec
+
+
 def document(version=1, **group_fields):
     """A group created on site-b, sent in this site's project."""
     group = {
@@ -34,8 +45,8 @@ def document(version=1, **group_fields):
             'id': '9b1e2c3d-0000-4000-8000-000000000001',
             'server_id': 'c7d9a1f0-0000-4000-8000-000000000002',
             'server_name': 'erp-app', 'status': 'protected',
-            'spec': base.server('c7d9a1f0-0000-4000-8000-000000000002',
-                                'erp-app'),
+            'spec': captured('c7d9a1f0-0000-4000-8000-000000000002',
+                             'erp-app'),
             'rank': 2, 'boot_condition': {'type': 'active'},
             'overrides': {'flavor': 'm1.large'}}],
         'policy': {
@@ -119,8 +130,7 @@ class TestReceive(ReceiverTestCase):
         doc['members'] = []
         for i in range(4):
             server_id = 'c7d9a1f0-0000-4000-8000-%012d' % i
-            spec = dict(base.server(server_id, 'erp-%d' % i),
-                        user_data='x' * 60000)
+            spec = captured(server_id, 'erp-%d' % i, user_data='x' * 60000)
             doc['members'].append({
                 'id': '9b1e2c3d-0000-4000-8000-%012d' % i,
                 'server_id': server_id, 'server_name': 'erp-%d' % i,
@@ -279,8 +289,9 @@ class TestReceive(ReceiverTestCase):
 
         response = self._put(doc)
 
-        self.assertError(response, 400, 'Metadata document format 2 is not '
-                                        'supported')
+        self.assertError(response, 400,
+                         "Invalid field 'metadata.document.format'",
+                         'upgrade protector on both sites', '(got 2)')
 
     def test_id_and_version_must_match(self):
         doc = document()

@@ -45,9 +45,13 @@ class TestFakeCloud(testtools.TestCase):
                                   'servers': [server]}}, inventory)
         self.conf.config(inventory_file=path, group='fake_cloud')
         driver = fake.FakeCloudDriver(SITE, None)
-        self.assertEqual({'id': 'srv-1', 'name': 'web',
-                          'flavor': 'm1.small', 'volumes': []},
-                         driver.get_server_spec('p', 'web'))
+        spec = driver.get_server_spec('p', 'web')
+        # Captured as the real driver captures: the flavor as an object.
+        self.assertEqual({'name': 'm1.small', 'vcpus': 1, 'ram': 2048,
+                          'disk': 20}, {k: v for k, v in spec.pop(
+                              'flavor').items() if k != 'id'})
+        self.assertEqual({'id': 'srv-1', 'name': 'web', 'volumes': [],
+                          'security_groups': [], 'key_pair': None}, spec)
         error = self.assertRaises(exception.NotFound,
                                   driver.get_server_spec, 'other', 'web')
         self.assertIn('web in project other on site site-a', error.msg)

@@ -1,6 +1,7 @@
 import fixtures
 from osc_lib import exceptions
 
+from protectorclient import exceptions as client_exceptions
 from protectorclient.osc.v1 import consistency_groups
 from protectorclient.osc.v1 import dr_operations
 from protectorclient.osc.v1 import operations
@@ -105,6 +106,55 @@ class TestStartOperation(fakes.TestCommand):
         shown = dict(zip(columns, data))
         self.assertEqual('completed', shown['status'])
         self.assertEqual(263.0, shown['rto_seconds'])
+
+    def unavailable(self, error_code='engine_unavailable'):
+        return client_exceptions.ServiceUnavailable(
+            "protector-engine of site 'site-a' did not answer within 5 s",
+            code=503, error_code=error_code)
+
+    def test_wait_survives_a_transient_unavailable_site(self):
+        sleep = self.useFixture(fixtures.MockPatch(
+            'protectorclient.osc.v1.dr_operations.time.sleep')).mock
+        self.client.operations.get.side_effect = [
+            operation(progress=10, steps_completed=['validate_sites']),
+            self.unavailable(),
+            self.unavailable('service_unavailable'),
+            operation(status='completed', progress=100,
+                      steps_completed=['cleanup_source_resources'])]
+
+        columns, data = self.run_command(dr_operations.Failover,
+                                         ['pg', '--wait'])
+
+        self.assertEqual('completed', dict(zip(columns, data))['status'])
+        err = self.app.stderr.getvalue()
+        self.assertIn('(engine_unavailable; asking again in 2 s)', err)
+        self.assertIn('(service_unavailable; asking again in 4 s)', err)
+        self.assertEqual(4, self.client.operations.get.call_count)
+        self.assertEqual([2.0, 2.0, 2.0, 4.0],
+                         [c.args[0] for c in sleep.call_args_list])
+
+    def test_wait_gives_up_when_unavailable_for_long(self):
+        self.client.operations.get.side_effect = [self.unavailable()] * 10
+
+        error = self.assertRaises(client_exceptions.ServiceUnavailable,
+                                  self.run_command, dr_operations.Failover,
+                                  ['pg', '--wait'])
+
+        self.assertEqual('engine_unavailable', error.error_code)
+        self.assertEqual(dr_operations.TRANSIENT_RETRIES + 1,
+                         self.client.operations.get.call_count)
+
+    def test_wait_does_not_retry_other_errors(self):
+        self.client.operations.get.side_effect = [
+            client_exceptions.ServiceUnavailable(
+                'Site site-b refused the service password', code=503,
+                error_code='site_auth_failed'),
+            operation(status='completed')]
+
+        self.assertRaises(client_exceptions.ServiceUnavailable,
+                          self.run_command, dr_operations.Failover,
+                          ['pg', '--wait'])
+        self.assertEqual(1, self.client.operations.get.call_count)
 
     def test_wait_exits_non_zero_when_the_operation_fails(self):
         self.client.operations.get.return_value = operation(
