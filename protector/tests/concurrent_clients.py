@@ -99,12 +99,13 @@ def run(endpoint, clients, requests_per_client=20):
 
 
 def connect_at_once(host, port, count, wait=2.0):
-    """Open ``count`` connections at once; the sockets and how many were
-    accepted into the kernel's queue within ``wait`` seconds.
+    """Open ``count`` connections at once, without waiting for each.
 
-    A connection beyond the listen backlog gets no answer to its SYN (the
-    client would retry it after one second, then three...): it is not
-    connected when ``wait`` ends.
+    Returns the sockets and how many of them the kernel accepted into the
+    server's queue within ``wait`` seconds.  A connection beyond the
+    listen backlog gets no answer to its SYN (the client would retry it
+    after one second, then three...): it is not connected when ``wait``
+    ends.
     """
     sockets = []
     with selectors.DefaultSelector() as selector:
