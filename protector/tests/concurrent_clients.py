@@ -5,12 +5,13 @@ token, as an OpenStack client or the peer site's engine would be.  All
 clients start together (a barrier), then each sends its share of requests
 one after the other; every answer and every exception is kept.
 
-``connect_at_once`` and ``get``: a burst of connections that arrives
-while the server accepts none (its processes paused) must wait in the
-kernel's accept queue, then be answered.
+``Burst`` and ``wait_for_queue``: a burst of clients that arrives while
+the server accepts none (its processes paused) must wait in the kernel's
+accept queue, then be answered.
 """
 
 import collections
+import concurrent.futures
 import errno
 import http.client
 import selectors
@@ -98,46 +99,62 @@ def run(endpoint, clients, requests_per_client=20):
     return figures
 
 
-def connect_at_once(host, port, count, wait=2.0):
-    """Open ``count`` connections at once, without waiting for each.
+class Burst(object):
+    """``count`` clients connecting at once, each sending one GET.
 
-    Returns the sockets and how many of them the kernel accepted into the
-    server's queue within ``wait`` seconds.  A connection beyond the
-    listen backlog gets no answer to its SYN (the client would retry it
-    after one second, then three...): it is not connected when ``wait``
-    ends.
+    Each connection sends its request as soon as it is established (a
+    server may accept a connection only once data arrives: uWSGI sets
+    TCP_DEFER_ACCEPT).  ``statuses()`` reads every answer.
     """
-    sockets = []
-    with selectors.DefaultSelector() as selector:
+
+    def __init__(self, host, port, path, token, count):
+        self.host = host
+        self.request = ('GET %s HTTP/1.1\r\nHost: %s\r\nX-Auth-Token: %s\r\n'
+                        'Connection: close\r\n\r\n'
+                        % (path, host, token)).encode()
+        self.unsent = []
         for _ in range(count):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setblocking(False)
             code = sock.connect_ex((host, port))
             if code not in (0, errno.EINPROGRESS):
                 raise OSError(code, 'connect to %s:%d' % (host, port))
-            sockets.append(sock)
-            selector.register(sock, selectors.EVENT_WRITE)
-        connected = 0
+            self.unsent.append(sock)
+        self.sent = []
+
+    def send(self, wait):
+        """Send the requests of the connections established within wait."""
         deadline = time.monotonic() + wait
-        while connected < count and time.monotonic() < deadline:
-            for key, _events in selector.select(
-                    max(0.0, deadline - time.monotonic())):
-                selector.unregister(key.fileobj)
-                error = key.fileobj.getsockopt(socket.SOL_SOCKET,
-                                               socket.SO_ERROR)
-                if error:
-                    raise OSError(error, 'connect to %s:%d' % (host, port))
-                connected += 1
-    return sockets, connected
+        with selectors.DefaultSelector() as selector:
+            for sock in self.unsent:
+                selector.register(sock, selectors.EVENT_WRITE)
+            while self.unsent and time.monotonic() < deadline:
+                for key, _events in selector.select(
+                        max(0.0, deadline - time.monotonic())):
+                    sock = key.fileobj
+                    selector.unregister(sock)
+                    error = sock.getsockopt(socket.SOL_SOCKET,
+                                            socket.SO_ERROR)
+                    if error:
+                        raise OSError(error, 'connect to %s' % self.host)
+                    sock.send(self.request)
+                    self.unsent.remove(sock)
+                    self.sent.append(sock)
+
+    def statuses(self, timeout=60):
+        """The HTTP status of every answer (after sending what is left)."""
+        self.send(timeout)
+        if self.unsent:
+            raise TimeoutError('%d connections to %s not established'
+                               % (len(self.unsent), self.host))
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            return list(pool.map(lambda sock: _status(sock, timeout),
+                                 self.sent))
 
 
-def get(sock, host, path, token, timeout=60):
-    """One GET on a connected socket; the HTTP status of the answer."""
+def _status(sock, timeout):
     sock.setblocking(True)
     sock.settimeout(timeout)
-    sock.sendall(('GET %s HTTP/1.1\r\nHost: %s\r\nX-Auth-Token: %s\r\n'
-                  'Connection: close\r\n\r\n'
-                  % (path, host, token)).encode())
     response = http.client.HTTPResponse(sock)
     try:
         response.begin()
@@ -146,3 +163,32 @@ def get(sock, host, path, token, timeout=60):
     finally:
         response.close()
         sock.close()
+
+
+def accept_queue(port):
+    """Connections waiting in the accept queue of the server on ``port``.
+
+    The kernel shows it as the receive queue of the listening socket.
+    """
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                local_port = int(fields[1].rsplit(':', 1)[1], 16)
+                if local_port == port and fields[3] == '0A':  # LISTEN
+                    return int(fields[4].split(':')[1], 16)
+    raise LookupError('nothing listens on port %d' % port)
+
+
+def wait_for_queue(port, count, wait=2.0):
+    """The accept queue of ``port``, once it holds ``count`` connections.
+
+    Or after ``wait`` seconds: beyond the listen backlog the kernel drops
+    connections (the client retries after one second, then three...).
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        queued = accept_queue(port)
+        if queued >= count or time.monotonic() > deadline:
+            return queued
+        time.sleep(0.05)
