@@ -189,9 +189,7 @@ class ProtectorSite(object):
                            self.lab.secret('db-' + user))
 
     def configure(self):
-        """configure_protector; True if protector.conf or the uWSGI ini
-        of protector-api changed.
-        """
+        """configure_protector; True if protector.conf or uWSGI ini changed."""
         before = [_read(self.conf), _read(self.uwsgi_conf)]
         self.script('configure_protector')
         return [_read(self.conf), _read(self.uwsgi_conf)] != before
@@ -243,7 +241,6 @@ class ProtectorSite(object):
                              % (pid, self.storage_configured()
                                 or 'default')))
         return rows
-
 
     def _server(self):
         """How protector-api is served, e.g. "uWSGI 2x8 threads"."""
