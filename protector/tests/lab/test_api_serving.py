@@ -8,8 +8,8 @@
 - one keystoneauth session sending request after request, as the peer
   site's engine does: uWSGI closes each connection after its answer, and
   without ``Connection: close`` the session would send its next request
-  into the closing socket (ECONNRESET: a fifth of the requests when
-  measured without it);
+  into the closing socket (ECONNRESET: a fifth to a third of the
+  requests when measured without it);
 - a burst of 200 connections while uWSGI accepts none (its processes
   paused) waits in the listen queue, where uWSGI's default of 100 queues
   101 of them.
