@@ -1,45 +1,38 @@
-"""protector-api: serve the REST API (default port 8788)."""
+"""protector-api: serve the REST API (default port 8788).
 
-import socketserver
+The built-in server, for development; production runs the WSGI module
+``protector.wsgi.api`` under uWSGI (see the installation guide).
+"""
+
 import sys
-from wsgiref import simple_server
 
 from oslo_log import log as logging
 
 from protector.api import app
+from protector.api import server
 from protector.common import service
 
 CONF = service.CONF
 LOG = logging.getLogger(__name__)
 
 
-class _ThreadingServer(socketserver.ThreadingMixIn,
-                       simple_server.WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class _QuietHandler(simple_server.WSGIRequestHandler):
-    def log_message(self, fmt, *args):
-        LOG.debug('%s - %s', self.address_string(), fmt % args)
-
-
 def main():
     service.prepare()
     service.log_options()
-    application = app.build()
-    server = simple_server.make_server(
-        CONF.api.bind_host, CONF.api.bind_port, application,
-        server_class=_ThreadingServer, handler_class=_QuietHandler)
-    LOG.info('protector-api of site %(site)s listening on %(host)s:%(port)d',
+    httpd = server.PooledWSGIServer(
+        CONF.api.bind_host, CONF.api.bind_port, app.build(),
+        workers=CONF.api.workers, backlog=CONF.api.backlog)
+    LOG.info('protector-api of site %(site)s listening on %(host)s:%(port)d '
+             '(%(workers)d threads, backlog %(backlog)d)',
              {'site': CONF.site_name, 'host': CONF.api.bind_host,
-              'port': CONF.api.bind_port})
+              'port': CONF.api.bind_port, 'workers': CONF.api.workers,
+              'backlog': CONF.api.backlog})
     try:
-        server.serve_forever()
+        httpd.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        httpd.server_close()
     return 0
 
 

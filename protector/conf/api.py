@@ -8,7 +8,16 @@ opts = [
     cfg.PortOpt('bind_port', default=8788,
                 help='Port protector-api listens on.'),
     cfg.IntOpt('workers', default=8, min=1,
-               help='Threads serving requests in the built-in server.'),
+               help='Threads serving requests in the built-in server of '
+                    'the protector-api console script. Under uWSGI (or '
+                    'another WSGI server) its own processes and threads '
+                    'apply instead.'),
+    cfg.IntOpt('backlog', default=1024, min=1,
+               help='Connections the built-in server of the protector-api '
+                    'console script lets wait while all its threads are '
+                    'busy (the listen(2) backlog; the kernel caps it at '
+                    'net.core.somaxconn). Under uWSGI its "listen" option '
+                    'applies instead.'),
     cfg.IntOpt('max_peer_document_size', default=64 * 1024 * 1024, min=1,
                help='Largest protection group document (bytes) the peer '
                     'site may push (/v1/admin/sync/...). It holds every '

@@ -17,9 +17,11 @@ functions it is given with the ``PROTECTOR_*`` variables set here:
 ``install_protector`` (``pip install -e`` of this repository into the lab
 virtualenv), ``configure_protector``, ``create_protector_accounts`` (the
 service user and the catalog entries, with the ``openstack`` client),
-``init_protector`` (``protector-manage db sync``) and ``start_protector``.
-The lab then records the PIDs the library wrote, so that ``status`` and
-``down`` treat protector-api and protector-engine like every other
+``init_protector`` (``protector-manage db sync``) and ``start_protector``
+(protector-api under uWSGI, as devstack runs it, and protector-engine).
+The lab then records the PIDs the library wrote (of protector-api: its
+uWSGI master, whose workers exit with it), so that ``status``, ``stop``
+and ``down`` treat protector-api and protector-engine like every other
 process of the lab.
 """
 
@@ -119,6 +121,8 @@ class ProtectorSite(object):
         self.say = lambda msg: say('%s: %s' % (site.name, msg))
         self.conf_dir = site.etc('protector')
         self.conf = os.path.join(self.conf_dir, 'protector.conf')
+        self.uwsgi_conf = os.path.join(self.conf_dir,
+                                       'protector-api-uwsgi.ini')
         self.state_path = os.path.join(site.dir, 'protector')
         self.storage = 'fake'
 
@@ -139,6 +143,7 @@ class ProtectorSite(object):
             'PROTECTOR_SITE_NAME': site.name,
             'PROTECTOR_CONF_DIR': self.conf_dir,
             'PROTECTOR_CONF': self.conf,
+            'PROTECTOR_UWSGI_CONF': self.uwsgi_conf,
             'PROTECTOR_STATE_PATH': self.state_path,
             'PROTECTOR_LOG_DIR': site.log_dir,
             'PROTECTOR_DEBUG': 'False',
@@ -184,10 +189,10 @@ class ProtectorSite(object):
                            self.lab.secret('db-' + user))
 
     def configure(self):
-        """configure_protector; True if protector.conf changed."""
-        before = _read(self.conf)
+        """configure_protector; True if protector.conf or uWSGI ini changed."""
+        before = [_read(self.conf), _read(self.uwsgi_conf)]
         self.script('configure_protector')
-        return _read(self.conf) != before
+        return [_read(self.conf), _read(self.uwsgi_conf)] != before
 
     def storage_configured(self):
         return _conf_value(self.conf, 'storage')
@@ -228,14 +233,24 @@ class ProtectorSite(object):
             elif service == 'protector-api':
                 ok = self.api_ready()
                 rows.append((service, 'up' if ok else 'down',
-                             'pid %d, %s%s' % (
-                                 pid, self.site.protector_url,
+                             'pid %d, %s, %s%s' % (
+                                 pid, self._server(), self.site.protector_url,
                                  '' if ok else ' not answering')))
             else:
                 rows.append((service, 'up', 'pid %d, storage driver %s'
                              % (pid, self.storage_configured()
                                 or 'default')))
         return rows
+
+    def _server(self):
+        """How protector-api is served, e.g. "uWSGI 2x8 threads"."""
+        cmd = (self.procs.record(self.key('protector-api')) or {}).get(
+            'cmd') or []
+        if not any('uwsgi' in arg.lower() for arg in cmd):
+            return 'console script'
+        return 'uWSGI %sx%s threads' % (
+            _conf_value(self.uwsgi_conf, 'processes') or '?',
+            _conf_value(self.uwsgi_conf, 'threads') or '?')
 
 
 def _read(path):
