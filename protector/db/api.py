@@ -8,6 +8,7 @@ measure of what the peer site must receive.
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -43,6 +44,40 @@ def _by_ident(query, model, ident, kind):
     return row
 
 
+# Lists: one page per query
+
+# Sort keys of the API read from another attribute of the model.
+_SORT_ATTRIBUTES = {'updated_at': 'changed_at'}
+
+
+def _page(query, model, kind, default_sort, limit=None, marker=None,
+          sort_key=None, sort_dir=None):
+    """One page of ``query``, sorted, with ``id`` breaking ties.
+
+    ``default_sort`` is the list of (key, direction) used without
+    ``sort_key``; ``sort_dir`` overrides every direction.  ``marker`` is
+    the id of the last row of the previous page, looked up in ``query``
+    so that it cannot come from another project's list.  ``limit`` None
+    reads every row.
+    """
+    if sort_key:
+        sort = [(sort_key, sort_dir or default_sort[0][1])]
+    else:
+        sort = [(key, sort_dir or direction)
+                for key, direction in default_sort]
+    if 'id' not in [key for key, _ in sort]:
+        sort.append(('id', sort[-1][1]))
+    keys = [_SORT_ATTRIBUTES.get(key, key) for key, _ in sort]
+    marker_row = None
+    if marker is not None:
+        marker_row = query.filter(model.id == marker).first()
+        if marker_row is None:
+            raise exception.InvalidMarker(kind=kind, marker=marker)
+    return db_utils.paginate_query(
+        query, model, limit, keys, marker=marker_row,
+        sort_dirs=[direction for _, direction in sort]).all()
+
+
 # Sites
 
 @main_context_manager.writer
@@ -64,9 +99,10 @@ def site_get(context, ident):
 
 
 @main_context_manager.reader
-def site_list(context):
-    return context.session.query(models.Site).order_by(
-        models.Site.created_at).all()
+def site_list(context, **page):
+    """Sites, oldest first; ``page``: see :func:`_page`."""
+    return _page(context.session.query(models.Site), models.Site, 'site',
+                 [('created_at', 'asc')], **page)
 
 
 @main_context_manager.reader
@@ -119,9 +155,11 @@ def tenant_mapping_create(context, values):
 
 
 @main_context_manager.reader
-def tenant_mapping_list(context):
-    return context.session.query(models.TenantMapping).order_by(
-        models.TenantMapping.created_at).all()
+def tenant_mapping_list(context, **page):
+    """Tenant mappings, oldest first; ``page``: see :func:`_page`."""
+    return _page(context.session.query(models.TenantMapping),
+                 models.TenantMapping, 'tenant mapping',
+                 [('created_at', 'asc')], **page)
 
 
 @main_context_manager.reader
@@ -188,9 +226,14 @@ def group_get(context, ident, project_id=None):
 
 
 @main_context_manager.reader
-def group_list(context, project_id=None):
-    return _group_query(context, project_id).order_by(
-        models.ProtectionGroup.created_at).all()
+def group_list(context, project_id=None, **page):
+    """Groups of a project (of all with None), oldest first.
+
+    One query reads a page of groups with their sites and member counts.
+    ``page``: see :func:`_page`.
+    """
+    return _page(_group_query(context, project_id), models.ProtectionGroup,
+                 'protection group', [('created_at', 'asc')], **page)
 
 
 @main_context_manager.writer
@@ -230,12 +273,6 @@ def group_record_sync(context, group_id, peer_version, error=None):
         group.last_sync_at = timeutils.utcnow()
 
 
-@main_context_manager.reader
-def group_member_count(context, group_id):
-    return context.session.query(models.Member).filter_by(
-        protection_group_id=group_id).count()
-
-
 # Members
 
 @main_context_manager.writer
@@ -256,10 +293,14 @@ def member_create(context, group_id, values):
 
 
 @main_context_manager.reader
-def member_list(context, group_id):
-    return context.session.query(models.Member).filter_by(
-        protection_group_id=group_id).order_by(
-            models.Member.rank, models.Member.server_name).all()
+def member_list(context, group_id, **page):
+    """Members of a group by rank, then server name.
+
+    ``page``: see :func:`_page`.
+    """
+    return _page(context.session.query(models.Member).filter_by(
+        protection_group_id=group_id), models.Member, 'member',
+        [('rank', 'asc'), ('server_name', 'asc')], **page)
 
 
 @main_context_manager.reader
@@ -372,7 +413,9 @@ def group_replace(context, group_values, members, policy_values):
 # Operations
 
 @main_context_manager.reader
-def operation_list(context, project_id=None, group_id=None, status=None):
+def operation_list(context, project_id=None, group_id=None, status=None,
+                   **page):
+    """Operations, newest first; ``page``: see :func:`_page`."""
     query = context.session.query(models.Operation)
     if project_id is not None:
         query = query.filter_by(project_id=project_id)
@@ -380,7 +423,8 @@ def operation_list(context, project_id=None, group_id=None, status=None):
         query = query.filter_by(protection_group_id=group_id)
     if status:
         query = query.filter_by(status=status)
-    return query.order_by(models.Operation.created_at.desc()).all()
+    return _page(query, models.Operation, 'operation',
+                 [('created_at', 'desc')], **page)
 
 
 @main_context_manager.reader

@@ -3,23 +3,33 @@
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
+from protector.api import pagination
 from protector.api import util
 from protector.api import views
 from protector.db import api as db
 from protector.engine.operations import rpcapi
 
 
+@endpoint.declare(query=pagination.query(
+    ('created_at', 'updated_at', 'status', 'operation_type', 'id'),
+    'created_at, newest first',
+    protection_group={'type': 'string',
+                      'description': 'Only the operations of this group '
+                                     '(name or id).'},
+    status={'type': 'string',
+            'description': 'Only the operations in this status.'}))
 def index(req):
     ctx = groups.authorize(req, 'protector:operations:index')
     project_id = req.urlvars['project_id']
+    page = pagination.requested(req)
     group_id = req.GET.get('protection_group')
     if group_id:
         group_id = db.group_get(ctx, group_id, project_id=project_id).id
-    operations = db.operation_list(ctx, project_id=project_id,
-                                   group_id=group_id,
-                                   status=req.GET.get('status'))
-    return util.json_response({'operations': [
-        views.operation(o) for o in operations]})
+    operations = page.fetch(db.operation_list, ctx, project_id=project_id,
+                            group_id=group_id,
+                            status=req.GET.get('status'))
+    return util.json_response(page.body(req, 'operations', [
+        views.operation(o) for o in operations]))
 
 
 def show(req):
