@@ -57,8 +57,8 @@ def _page(query, model, kind, default_sort, limit=None, marker=None,
     ``default_sort`` is the list of (key, direction) used without
     ``sort_key``; ``sort_dir`` overrides every direction.  ``marker`` is
     the id of the last row of the previous page, looked up in ``query``
-    so that it cannot come from another project's list.  ``limit`` None
-    reads every row.
+    (so that it cannot come from another project's list), reading only
+    its sort keys.  ``limit`` None reads every row.
     """
     if sort_key:
         sort = [(sort_key, sort_dir or default_sort[0][1])]
@@ -70,7 +70,9 @@ def _page(query, model, kind, default_sort, limit=None, marker=None,
     keys = [_SORT_ATTRIBUTES.get(key, key) for key, _ in sort]
     marker_row = None
     if marker is not None:
-        marker_row = query.filter(model.id == marker).first()
+        marker_row = query.with_entities(
+            *[getattr(model, key).label(key) for key in keys]).filter(
+                model.id == marker).first()
         if marker_row is None:
             raise exception.InvalidMarker(kind=kind, marker=marker)
     return db_utils.paginate_query(
