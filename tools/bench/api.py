@@ -204,6 +204,18 @@ def percentile(samples, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def listen_overflows():
+    """Connections the kernel refused because an accept queue was full.
+
+    Counted for the whole machine (TcpExt ListenOverflows): a client that
+    meets a full queue waits about a second and tries again.
+    """
+    with open('/proc/net/netstat') as netstat:
+        lines = [line.split() for line in netstat if line.startswith(
+            'TcpExt:')]
+    return int(dict(zip(lines[0], lines[1]))['ListenOverflows'])
+
+
 def measure(api, paths, clients, count):
     """GET ``count`` paths from ``paths()`` with ``clients`` threads."""
     latencies = []
@@ -233,12 +245,15 @@ def measure(api, paths, clients, count):
                 else:
                     errors[outcome] += 1
 
+    overflows = listen_overflows()
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(clients) as pool:
         for job in [pool.submit(client, n) for n in per_client if n]:
             job.result()
     wall = time.monotonic() - start
     return {'ok': len(latencies), 'errors': dict(errors),
+            'overflows': listen_overflows() - overflows,
+            'load': os.getloadavg()[0],
             'p50': percentile(latencies, 0.50) * 1000 if latencies else None,
             'p99': percentile(latencies, 0.99) * 1000 if latencies else None,
             'mean': (statistics.mean(latencies) * 1000 if latencies
@@ -278,18 +293,22 @@ def report(args, figures, setup, page_bytes, memories):
              setup['members']))
     print('one list page: %d bytes' % page_bytes)
     print()
-    print('%-22s %7s %7s %8s %8s %8s %8s  %s' % (
+    print('%-18s %7s %5s %7s %7s %7s %6s %5s %5s  %s' % (
         'request', 'clients', 'ok', 'p50 ms', 'p99 ms', 'mean ms', 'req/s',
-        'errors'))
+        'overf', 'load', 'errors'))
 
     def ms(value):
-        return '%8.1f' % value if value is not None else '       -'
+        return '%7.1f' % value if value is not None else '      -'
     for (kind, clients), result in figures:
         errors = ', '.join('%s: %d' % item for item in sorted(
             result['errors'].items())) or '-'
-        print('%-22s %7d %7d %s %s %s %8.1f  %s' % (
+        print('%-18s %7d %5d %s %s %s %6.1f %5d %5.1f  %s' % (
             kind, clients, result['ok'], ms(result['p50']),
-            ms(result['p99']), ms(result['mean']), result['rate'], errors))
+            ms(result['p99']), ms(result['mean']), result['rate'],
+            result['overflows'], result['load'], errors))
+    print('(overf: accept queue overflows on the machine during the row; '
+          'load: 1-minute load average at its end; %d CPUs)'
+          % os.cpu_count())
     print()
     for service, (when, rss, peak) in memories:
         print('%-17s RSS %6.1f MiB %s, peak %6.1f MiB'
@@ -312,8 +331,8 @@ def run(args, env):
     # A marker from the groups that still have a full page after them.
     markers = group_ids[:max(1, len(group_ids) - args.page)]
     kinds = {
-        'list (page of %d)' % args.page: lambda: '%s?limit=%d&marker=%s' % (
-            base, args.page, random.choice(markers)),
+        'list (page of %d)' % args.page: lambda: '%s?limit=%d&marker=%s'
+        % (base, args.page, random.choice(markers)),
         'show': lambda: '%s/%s' % (base, random.choice(group_ids)),
     }
     page_bytes = len(requests.get(
