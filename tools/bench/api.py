@@ -204,6 +204,14 @@ def percentile(samples, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) a process used so far."""
+    with open('/proc/%d/stat' % pid) as stat:
+        # The fields after the command name, which may hold spaces.
+        fields = stat.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def listen_overflows():
     """Connections the kernel refused because an accept queue was full.
 
@@ -216,8 +224,11 @@ def listen_overflows():
     return int(dict(zip(lines[0], lines[1]))['ListenOverflows'])
 
 
-def measure(api, paths, clients, count):
-    """GET ``count`` paths from ``paths()`` with ``clients`` threads."""
+def measure(api, paths, clients, count, server_pid):
+    """GET ``count`` paths from ``paths()`` with ``clients`` threads.
+
+    Also the CPU time the server (``server_pid``) spent per request.
+    """
     latencies = []
     errors = collections.Counter()
     lock = threading.Lock()
@@ -246,12 +257,15 @@ def measure(api, paths, clients, count):
                     errors[outcome] += 1
 
     overflows = listen_overflows()
+    cpu = cpu_seconds(server_pid)
     start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(clients) as pool:
         for job in [pool.submit(client, n) for n in per_client if n]:
             job.result()
     wall = time.monotonic() - start
+    cpu = cpu_seconds(server_pid) - cpu
     return {'ok': len(latencies), 'errors': dict(errors),
+            'cpu': cpu * 1000 / count,
             'overflows': listen_overflows() - overflows,
             'load': os.getloadavg()[0],
             'p50': percentile(latencies, 0.50) * 1000 if latencies else None,
@@ -293,22 +307,22 @@ def report(args, figures, setup, page_bytes, memories):
              setup['members']))
     print('one list page: %d bytes' % page_bytes)
     print()
-    print('%-18s %7s %5s %7s %7s %7s %6s %5s %5s  %s' % (
+    print('%-18s %7s %5s %7s %7s %7s %6s %6s %5s %5s  %s' % (
         'request', 'clients', 'ok', 'p50 ms', 'p99 ms', 'mean ms', 'req/s',
-        'overf', 'load', 'errors'))
+        'cpu ms', 'overf', 'load', 'errors'))
 
     def ms(value):
         return '%7.1f' % value if value is not None else '      -'
     for (kind, clients), result in figures:
         errors = ', '.join('%s: %d' % item for item in sorted(
             result['errors'].items())) or '-'
-        print('%-18s %7d %5d %s %s %s %6.1f %5d %5.1f  %s' % (
+        print('%-18s %7d %5d %s %s %s %6.1f %6.1f %5d %5.1f  %s' % (
             kind, clients, result['ok'], ms(result['p50']),
             ms(result['p99']), ms(result['mean']), result['rate'],
-            result['overflows'], result['load'], errors))
-    print('(overf: accept queue overflows on the machine during the row; '
-          'load: 1-minute load average at its end; %d CPUs)'
-          % os.cpu_count())
+            result['cpu'], result['overflows'], result['load'], errors))
+    print('(cpu ms: CPU time of protector-api per request; overf: accept '
+          'queue overflows on the machine during the row; load: 1-minute '
+          'load average at its end; %d CPUs)' % os.cpu_count())
     print()
     for service, (when, rss, peak) in memories:
         print('%-17s RSS %6.1f MiB %s, peak %6.1f MiB'
@@ -341,8 +355,10 @@ def run(args, env):
     figures = []
     for clients in [int(c) for c in args.clients.split(',')]:
         for kind, paths in kinds.items():
-            measure(api, paths, min(clients, 4), min(8, args.requests))
-            result = measure(api, paths, clients, args.requests)
+            measure(api, paths, min(clients, 4), min(8, args.requests),
+                    pids['protector-api'])
+            result = measure(api, paths, clients, args.requests,
+                             pids['protector-api'])
             say('%s at %d clients: p50 %s ms, p99 %s ms, errors %s' % (
                 kind, clients, result['p50'], result['p99'],
                 result['errors'] or 'none'))

@@ -72,7 +72,8 @@ def index(req):
 
 def show(req):
     ctx = authorize(req, 'protector:protection_groups:show')
-    return _show(ctx, get_group(req, ctx).id)
+    return util.json_response(
+        {'protection_group': views.protection_group(get_group(req, ctx))})
 
 
 @endpoint.declare(body=schema.update)
