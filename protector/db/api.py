@@ -44,10 +44,26 @@ def _by_ident(query, model, ident, kind):
     return row
 
 
-# Lists: one page per query
+# Lists: one query per page
 
-# Sort keys of the API read from another attribute of the model.
+# Sort keys of the API read from another attribute of the model.  Every
+# sort key is a value that is never NULL (see models.Base.changed_at).
 _SORT_ATTRIBUTES = {'updated_at': 'changed_at'}
+
+
+class _Marker(object):
+    """The sort keys of the marker, as subqueries of the list's query.
+
+    paginate_query compares each row with them, so the page is one query.
+    A marker that is not in the list (another project's, a deleted row)
+    makes them NULL, which no row follows.
+    """
+
+    def __init__(self, query, model, marker, keys):
+        for key in keys:
+            setattr(self, key, query.with_entities(getattr(model, key))
+                    .filter(model.id == marker)
+                    .correlate(None).scalar_subquery())
 
 
 def _page(query, model, kind, default_sort, limit=None, marker=None,
@@ -56,9 +72,9 @@ def _page(query, model, kind, default_sort, limit=None, marker=None,
 
     ``default_sort`` is the list of (key, direction) used without
     ``sort_key``; ``sort_dir`` overrides every direction.  ``marker`` is
-    the id of the last row of the previous page, looked up in ``query``
-    (so that it cannot come from another project's list), reading only
-    its sort keys.  ``limit`` None reads every row.
+    the id of the last row of the previous page; only an empty page costs
+    a second query, to tell the end of the list from a marker that is not
+    in it.  ``limit`` None reads every row.
     """
     if sort_key:
         sort = [(sort_key, sort_dir or default_sort[0][1])]
@@ -68,16 +84,14 @@ def _page(query, model, kind, default_sort, limit=None, marker=None,
     if 'id' not in [key for key, _ in sort]:
         sort.append(('id', sort[-1][1]))
     keys = [_SORT_ATTRIBUTES.get(key, key) for key, _ in sort]
-    marker_row = None
-    if marker is not None:
-        marker_row = query.with_entities(
-            *[getattr(model, key).label(key) for key in keys]).filter(
-                model.id == marker).first()
-        if marker_row is None:
-            raise exception.InvalidMarker(kind=kind, marker=marker)
-    return db_utils.paginate_query(
-        query, model, limit, keys, marker=marker_row,
+    rows = db_utils.paginate_query(
+        query, model, limit, keys,
+        marker=_Marker(query, model, marker, keys) if marker else None,
         sort_dirs=[direction for _, direction in sort]).all()
+    if marker is not None and not rows and query.with_entities(
+            model.id).filter(model.id == marker).first() is None:
+        raise exception.InvalidMarker(kind=kind, marker=marker)
+    return rows
 
 
 # Sites
