@@ -71,6 +71,10 @@ def parse_args(argv):
                              'the protector source tree DIR (to measure '
                              'another version, e.g. a git archive of an '
                              'older commit)')
+    parser.add_argument('--debug', action='store_true',
+                        help='keep the debug logging of the functional '
+                             'test configuration (by default the services '
+                             'log at INFO, as in production)')
     parser.add_argument('--keep', action='store_true',
                         help='keep the state directory (printed at the end)')
     return parser.parse_args(argv)
@@ -379,6 +383,9 @@ def main(argv=None):
         # The services are child processes: they import protector from
         # DIR before the installed one.
         os.environ['PYTHONPATH'] = os.path.abspath(args.code)
+    if not args.debug:
+        # oslo.config reads OS_<GROUP>__<OPTION> before the config files.
+        os.environ['OS_DEFAULT__DEBUG'] = 'false'
     use_free_ports()
     base_dir = tempfile.mkdtemp(prefix='protector-bench-api-')
     env = lab.TwoSites(base_dir)
