@@ -246,4 +246,4 @@ def check_query(declared, params):
                 found.append("Invalid query parameter '%s': %s" % (
                     name, wrong))
     if found:
-        raise exception.BadRequest('; '.join(found) + '.')
+        raise exception.InvalidQueryParameter('; '.join(found) + '.')

@@ -1,7 +1,6 @@
 """How each resource looks in a response.  Secrets never appear here."""
 
 from protector.api import util
-from protector.db import api as db
 
 _time = util.iso
 
@@ -39,7 +38,7 @@ def sync_state(row):
     return 'OUT OF SYNC'
 
 
-def protection_group(context, row):
+def protection_group(row):
     return {
         'id': row.id, 'name': row.name, 'description': row.description,
         'project_id': row.project_id,
@@ -58,7 +57,7 @@ def protection_group(context, row):
         'last_sync_at': _time(row.last_sync_at),
         'last_sync_error': row.last_sync_error,
         'consistency_groups': row.consistency_groups,
-        'member_count': db.group_member_count(context, row.id),
+        'member_count': row.member_count,
         'created_at': _time(row.created_at),
         'updated_at': _time(row.updated_at),
     }

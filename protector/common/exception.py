@@ -66,6 +66,29 @@ class PlanInvalid(BadRequest):
                'and import it again.')
 
 
+class InvalidQueryParameter(BadRequest):
+    """A query parameter of the URL with a value the request cannot use."""
+    error_code = 'invalid_query_parameter'
+    message = "Invalid query parameter '%(name)s': %(reason)s"
+
+
+class InvalidMarker(InvalidQueryParameter):
+    """The ``marker`` of a list names no item of that list."""
+    error_code = 'marker_not_found'
+    message = ("Invalid query parameter 'marker': %(marker)s is not the id "
+               "of any %(kind)s of this list. Give the id of the last item "
+               "of the previous page (the 'next' link of a list holds it), "
+               "or leave marker out to start from the first item; the item "
+               "may have been deleted since.")
+
+    def __init__(self, message=None, **kwargs):
+        marker = str(kwargs.get('marker'))
+        # Quote a short prefix only: the marker comes from the URL.
+        kwargs['marker'] = repr(marker if len(marker) <= 64
+                                else marker[:64] + '...')
+        super().__init__(message, **kwargs)
+
+
 class NotAuthenticated(ProtectorException):
     code = 401
     title = 'Unauthorized'

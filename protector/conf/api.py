@@ -24,6 +24,11 @@ opts = [
                     "member's captured server, user data included, so it "
                     'outgrows [oslo_middleware] max_request_body_size, '
                     'which limits every other request.'),
+    cfg.IntOpt('max_limit', default=1000, min=1,
+               help='Most items one page of a list holds: the page size '
+                    'when a request gives no limit, and the cap of a '
+                    'larger one. The response then links to the next '
+                    'page.'),
 ]
 
 

@@ -12,6 +12,7 @@ import functools
 from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
@@ -63,6 +64,56 @@ def _by_ident(query, model, ident, kind):
     return row
 
 
+# Lists: one query per page
+
+# Sort keys of the API read from another attribute of the model.  Every
+# sort key is a value that is never NULL (see models.Base.changed_at).
+_SORT_ATTRIBUTES = {'updated_at': 'changed_at'}
+
+
+class _Marker(object):
+    """The sort keys of the marker, as subqueries of the list's query.
+
+    paginate_query compares each row with them, so the page is one query.
+    A marker that is not in the list (another project's, a deleted row)
+    makes them NULL, which no row follows.
+    """
+
+    def __init__(self, query, model, marker, keys):
+        for key in keys:
+            setattr(self, key, query.with_entities(getattr(model, key))
+                    .filter(model.id == marker)
+                    .correlate(None).scalar_subquery())
+
+
+def _page(query, model, kind, default_sort, limit=None, marker=None,
+          sort_key=None, sort_dir=None):
+    """One page of ``query``, sorted, with ``id`` breaking ties.
+
+    ``default_sort`` is the list of (key, direction) used without
+    ``sort_key``; ``sort_dir`` overrides every direction.  ``marker`` is
+    the id of the last row of the previous page; only an empty page costs
+    a second query, to tell the end of the list from a marker that is not
+    in it.  ``limit`` None reads every row.
+    """
+    if sort_key:
+        sort = [(sort_key, sort_dir or default_sort[0][1])]
+    else:
+        sort = [(key, sort_dir or direction)
+                for key, direction in default_sort]
+    if 'id' not in [key for key, _ in sort]:
+        sort.append(('id', sort[-1][1]))
+    keys = [_SORT_ATTRIBUTES.get(key, key) for key, _ in sort]
+    rows = db_utils.paginate_query(
+        query, model, limit, keys,
+        marker=_Marker(query, model, marker, keys) if marker else None,
+        sort_dirs=[direction for _, direction in sort]).all()
+    if marker is not None and not rows and query.with_entities(
+            model.id).filter(model.id == marker).first() is None:
+        raise exception.InvalidMarker(kind=kind, marker=marker)
+    return rows
+
+
 # Sites
 
 @main_context_manager.writer
@@ -84,9 +135,10 @@ def site_get(context, ident):
 
 
 @_reader
-def site_list(context):
-    return context.session.query(models.Site).order_by(
-        models.Site.created_at).all()
+def site_list(context, **page):
+    """Sites, oldest first; ``page``: see :func:`_page`."""
+    return _page(context.session.query(models.Site), models.Site, 'site',
+                 [('created_at', 'asc')], **page)
 
 
 @_reader
@@ -139,9 +191,11 @@ def tenant_mapping_create(context, values):
 
 
 @_reader
-def tenant_mapping_list(context):
-    return context.session.query(models.TenantMapping).order_by(
-        models.TenantMapping.created_at).all()
+def tenant_mapping_list(context, **page):
+    """Tenant mappings, oldest first; ``page``: see :func:`_page`."""
+    return _page(context.session.query(models.TenantMapping),
+                 models.TenantMapping, 'tenant mapping',
+                 [('created_at', 'asc')], **page)
 
 
 @_reader
@@ -238,9 +292,14 @@ def group_get(context, ident, project_id=None):
 
 
 @_reader
-def group_list(context, project_id=None):
-    return _group_query(context, project_id).order_by(
-        models.ProtectionGroup.created_at).all()
+def group_list(context, project_id=None, **page):
+    """Groups of a project (of all with None), oldest first.
+
+    One query reads a page of groups with their sites and member counts.
+    ``page``: see :func:`_page`.
+    """
+    return _page(_group_query(context, project_id), models.ProtectionGroup,
+                 'protection group', [('created_at', 'asc')], **page)
 
 
 @main_context_manager.writer
@@ -416,12 +475,6 @@ def _iso(value):
     return value.isoformat(timespec='seconds') + 'Z' if value else 'never'
 
 
-@_reader
-def group_member_count(context, group_id):
-    return context.session.query(models.Member).filter_by(
-        protection_group_id=group_id).count()
-
-
 # Members
 
 @main_context_manager.writer
@@ -442,10 +495,14 @@ def member_create(context, group_id, values):
 
 
 @_reader
-def member_list(context, group_id):
-    return context.session.query(models.Member).filter_by(
-        protection_group_id=group_id).order_by(
-            models.Member.rank, models.Member.server_name).all()
+def member_list(context, group_id, **page):
+    """Members of a group by rank, then server name.
+
+    ``page``: see :func:`_page`.
+    """
+    return _page(context.session.query(models.Member).filter_by(
+        protection_group_id=group_id), models.Member, 'member',
+        [('rank', 'asc'), ('server_name', 'asc')], **page)
 
 
 @_reader
@@ -615,7 +672,9 @@ def _refuse_if_running(session, group):
 # Operations
 
 @_reader
-def operation_list(context, project_id=None, group_id=None, status=None):
+def operation_list(context, project_id=None, group_id=None, status=None,
+                   **page):
+    """Operations, newest first; ``page``: see :func:`_page`."""
     query = context.session.query(models.Operation)
     if project_id is not None:
         query = query.filter_by(project_id=project_id)
@@ -623,7 +682,8 @@ def operation_list(context, project_id=None, group_id=None, status=None):
         query = query.filter_by(protection_group_id=group_id)
     if status:
         query = query.filter_by(status=status)
-    return query.order_by(models.Operation.created_at.desc()).all()
+    return _page(query, models.Operation, 'operation',
+                 [('created_at', 'desc')], **page)
 
 
 @_reader

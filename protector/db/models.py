@@ -3,11 +3,25 @@
 from oslo_db.sqlalchemy import models
 from oslo_utils import uuidutils
 import sqlalchemy as sa
+from sqlalchemy.ext import hybrid
 from sqlalchemy import orm
 
 
 class Base(models.TimestampMixin, models.ModelBase, orm.DeclarativeBase):
-    pass
+
+    @hybrid.hybrid_property
+    def changed_at(self):
+        """When the row last changed: updated_at, else created_at.
+
+        Lists sort by it for ``sort_key=updated_at``: a column with NULLs
+        (a row never updated) cannot place a page marker reliably.
+        """
+        return self.updated_at or self.created_at
+
+    @changed_at.inplace.expression
+    @classmethod
+    def _changed_at_expression(cls):
+        return sa.func.coalesce(cls.updated_at, cls.created_at)
 
 
 def _uuid_pk():
@@ -126,6 +140,16 @@ class Member(Base):
     rank = sa.Column(sa.Integer, nullable=False, default=0)
     boot_condition = sa.Column(sa.JSON)
     overrides = sa.Column(sa.JSON, nullable=False, default=dict)
+
+
+# The number of members of a group, read in the same query as the group:
+# a page of groups is one query, not one more per group. It is what the
+# database held when the group was read.
+ProtectionGroup.member_count = orm.column_property(
+    sa.select(sa.func.count(Member.id))
+    .where(Member.protection_group_id == ProtectionGroup.id)
+    .correlate_except(Member)
+    .scalar_subquery())
 
 
 class ReplicationPolicy(Base):

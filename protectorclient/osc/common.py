@@ -1,5 +1,6 @@
 """Helpers shared by the protector commands: output shaping, parsing."""
 
+import argparse
 import logging
 
 from osc_lib.cli import format_columns
@@ -44,6 +45,47 @@ def show(resource, fields, hidden=()):
     names += sorted(k for k in resource if k not in fields)
     return (tuple(names),
             tuple(format_value(resource[name]) for name in names))
+
+
+def _page_size(value):
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(
+            "expects a whole number of 1 or more, got '%s'" % value)
+    return size
+
+
+def add_pagination_options(parser, sort_keys):
+    """--limit, --marker, --sort-key and --sort-dir of a list command.
+
+    ``sort_keys`` are the keys the server sorts this list by, for the
+    help; the server checks them and names the allowed ones.
+    """
+    parser.add_argument(
+        '--limit', metavar='<num-items>', type=_page_size,
+        help='List at most this many items (default: all of them, read '
+             'page by page)')
+    parser.add_argument(
+        '--marker', metavar='<id>',
+        help='List the items after this one: the ID of the last item of '
+             'the previous list')
+    parser.add_argument(
+        '--sort-key', metavar='<key>',
+        help='Sort by this field: %s (ID breaks ties)'
+             % ', '.join(sort_keys))
+    parser.add_argument(
+        '--sort-dir', metavar='<asc|desc>', choices=['asc', 'desc'],
+        help="Sort direction (default: the list's own order)")
+
+
+def pagination(parsed_args):
+    """The pagination keyword arguments of a manager's ``list``."""
+    return {'limit': parsed_args.limit, 'marker': parsed_args.marker,
+            'sort_key': parsed_args.sort_key,
+            'sort_dir': parsed_args.sort_dir}
 
 
 def rows(items, keys, formatters=None):

@@ -1,5 +1,7 @@
 """What every resource manager shares."""
 
+import urllib.parse
+
 from protectorclient import exceptions
 
 # The API version of DR operations, recovery points and consistency
@@ -26,3 +28,47 @@ class Manager:
     def _given(**fields):
         """The keyword arguments whose value is not None."""
         return {k: v for k, v in fields.items() if v is not None}
+
+    def _list(self, path, key, params=None, limit=None, marker=None,
+              sort_key=None, sort_dir=None, min_version=None):
+        """The items of a list, read page by page.
+
+        Without ``limit``, every item after ``marker``: the server's
+        ``next`` links are followed to the end. With ``limit``, at most
+        that many, also across pages when the server's page size
+        (``[api] max_limit``) is smaller. A server without pagination
+        answers everything in one page.
+        """
+        params = dict(params or {})
+        params.update(self._given(sort_key=sort_key, sort_dir=sort_dir))
+        items = []
+        while True:
+            query = dict(params)
+            if marker is not None:
+                query['marker'] = marker
+            if limit is not None:
+                query['limit'] = limit - len(items)
+            body = self.client.get(path, params=query or None,
+                                   min_version=min_version)
+            page = self._unwrap(body, key)
+            items.extend(page)
+            marker = _next_marker(body.get(key + '_links'))
+            if (marker is None or not page or
+                    (limit is not None and len(items) >= limit)):
+                return items
+
+
+def _next_marker(links):
+    """The marker of a list's ``next`` link, or None on the last page.
+
+    Only the marker is taken from the link: the next page is asked of the
+    endpoint of the catalog, which may differ from the host the server
+    saw (a proxy, another interface).
+    """
+    for link in links or []:
+        if link.get('rel') == 'next':
+            query = urllib.parse.urlsplit(link.get('href', '')).query
+            markers = urllib.parse.parse_qs(query).get('marker')
+            if markers:
+                return markers[-1]
+    return None

@@ -15,8 +15,11 @@ class MemberManager(base.Manager):
                                 {'member': {'server': server}})
         return self._unwrap(body, 'member')
 
-    def list(self, group):
-        return self._unwrap(self.client.get(self._path(group)), 'members')
+    def list(self, group, limit=None, marker=None, sort_key=None,
+             sort_dir=None):
+        return self._list(self._path(group), 'members', limit=limit,
+                          marker=marker, sort_key=sort_key,
+                          sort_dir=sort_dir)
 
     def get(self, group, member):
         """``member``: member id, server id or server name."""

@@ -5,12 +5,13 @@ from protectorclient.v1 import base
 
 class OperationManager(base.Manager):
 
-    def list(self, protection_group=None, status=None):
+    def list(self, protection_group=None, status=None, limit=None,
+             marker=None, sort_key=None, sort_dir=None):
         params = self._given(protection_group=protection_group,
                              status=status)
-        body = self.client.get(self.client.tenant_path('operations'),
-                               params=params or None)
-        return self._unwrap(body, 'operations')
+        return self._list(self.client.tenant_path('operations'),
+                          'operations', params, limit=limit, marker=marker,
+                          sort_key=sort_key, sort_dir=sort_dir)
 
     def get(self, operation_id):
         body = self.client.get(

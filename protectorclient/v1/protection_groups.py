@@ -19,10 +19,16 @@ class ProtectionGroupManager(base.Manager):
         body = self.client.post(self._path(), {'protection_group': group})
         return self._unwrap(body, 'protection_group')
 
-    def list(self, all_projects=False):
+    def list(self, all_projects=False, limit=None, marker=None,
+             sort_key=None, sort_dir=None):
+        """Groups of the project (of all with ``all_projects``, admin).
+
+        Every group unless ``limit``; see ``Manager._list``.
+        """
         params = {'all_projects': 'true'} if all_projects else None
-        body = self.client.get(self._path(), params=params)
-        return self._unwrap(body, 'protection_groups')
+        return self._list(self._path(), 'protection_groups', params,
+                          limit=limit, marker=marker, sort_key=sort_key,
+                          sort_dir=sort_dir)
 
     def get(self, group):
         return self._unwrap(self.client.get(self._path(group)),

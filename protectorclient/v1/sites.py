@@ -18,9 +18,11 @@ class SiteManager(base.Manager):
                                 {'site': site})
         return self._unwrap(body, 'site')
 
-    def list(self):
-        return self._unwrap(self.client.get(self.client.admin_path('sites')),
-                            'sites')
+    def list(self, limit=None, marker=None, sort_key=None, sort_dir=None):
+        """Sites; every one unless ``limit`` (see ``Manager._list``)."""
+        return self._list(self.client.admin_path('sites'), 'sites',
+                          limit=limit, marker=marker, sort_key=sort_key,
+                          sort_dir=sort_dir)
 
     def get(self, site):
         body = self.client.get(self.client.admin_path('sites', site))
@@ -40,7 +42,9 @@ class SiteManager(base.Manager):
             self.client.admin_path('sites', site, 'validate'))
         return self._unwrap(body, 'validation')
 
-    def list_volume_types(self, site):
-        body = self.client.get(
-            self.client.admin_path('sites', site, 'volume-types'))
-        return self._unwrap(body, 'volume_types')
+    def list_volume_types(self, site, limit=None, marker=None,
+                          sort_key=None, sort_dir=None):
+        return self._list(
+            self.client.admin_path('sites', site, 'volume-types'),
+            'volume_types', limit=limit, marker=marker, sort_key=sort_key,
+            sort_dir=sort_dir)

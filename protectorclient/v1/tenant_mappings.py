@@ -14,9 +14,10 @@ class TenantMappingManager(base.Manager):
                                 {'tenant_mapping': mapping})
         return self._unwrap(body, 'tenant_mapping')
 
-    def list(self):
-        body = self.client.get(self.client.admin_path('tenant-mappings'))
-        return self._unwrap(body, 'tenant_mappings')
+    def list(self, limit=None, marker=None, sort_key=None, sort_dir=None):
+        return self._list(self.client.admin_path('tenant-mappings'),
+                          'tenant_mappings', limit=limit, marker=marker,
+                          sort_key=sort_key, sort_dir=sort_dir)
 
     def get(self, mapping_id):
         body = self.client.get(

@@ -8,6 +8,7 @@ refuses with 409 or 400 before anything changes.
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
+from protector.api import pagination
 from protector.api.schemas import actions as schema
 from protector.api import util
 from protector.api import views
@@ -36,14 +37,17 @@ def action(req):
         202)
 
 
-@endpoint.declare(version=VERSION)
+@endpoint.declare(version=VERSION, query=pagination.query(
+    ('created_at', 'id'), 'created_at, newest first'))
 def recovery_points(req):
     """List the replicated snapshots of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:show')
+    page = pagination.requested(req)
     group = groups.get_group(req, ctx)
     points = rpcapi.OperationsAPI().list_recovery_points(
         ctx, group_id=group.id)
-    return util.json_response({'recovery_points': points})
+    return util.json_response(page.body(req, 'recovery_points', page.cut(
+        points, 'recovery point', 'created_at', 'desc')))
 
 
 @endpoint.declare(version=VERSION)

@@ -2,6 +2,7 @@
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
+from protector.api import pagination
 from protector.api.schemas import members as schema
 from protector.api import util
 from protector.api import views
@@ -21,12 +22,17 @@ def create(req):
     return util.json_response({'member': views.member(member)}, 201)
 
 
+@endpoint.declare(query=pagination.query(
+    ('rank', 'server_name', 'created_at', 'updated_at', 'id'),
+    'rank, then server_name'))
 def index(req):
     """List the protected servers of a group."""
     ctx = groups.authorize(req, 'protector:members:index')
+    page = pagination.requested(req)
     group = groups.get_group(req, ctx)
-    return util.json_response({'members': [
-        views.member(m) for m in db.member_list(ctx, group.id)]})
+    members = page.fetch(db.member_list, ctx, group.id)
+    return util.json_response(page.body(req, 'members', [
+        views.member(m) for m in members]))
 
 
 def show(req):

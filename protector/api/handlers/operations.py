@@ -4,6 +4,7 @@
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
 from protector.api.schemas import common
+from protector.api import pagination
 from protector.api import util
 from protector.api import views
 from protector.db import api as db
@@ -11,23 +12,26 @@ from protector.engine.operations import rpcapi
 from protector.engine.operations import steps
 
 
-@endpoint.declare(query={
-    'protection_group': dict(common.IDENTIFIER, title=(
+@endpoint.declare(query=pagination.query(
+    ('created_at', 'updated_at', 'status', 'operation_type', 'id'),
+    'created_at, newest first',
+    protection_group=dict(common.IDENTIFIER, title=(
         'Only the operations of this protection group (name or id).')),
-    'status': {'type': 'string', 'enum': list(steps.STATUSES),
-               'title': 'Only the operations in this status.'}})
+    status={'type': 'string', 'enum': list(steps.STATUSES),
+            'title': 'Only the operations in this status.'}))
 def index(req):
     """List the DR operations of a project."""
     ctx = groups.authorize(req, 'protector:operations:index')
     project_id = req.urlvars['project_id']
+    page = pagination.requested(req)
     group_id = req.GET.get('protection_group')
     if group_id:
         group_id = db.group_get(ctx, group_id, project_id=project_id).id
-    operations = db.operation_list(ctx, project_id=project_id,
-                                   group_id=group_id,
-                                   status=req.GET.get('status'))
-    return util.json_response({'operations': [
-        views.operation(o) for o in operations]})
+    operations = page.fetch(db.operation_list, ctx, project_id=project_id,
+                            group_id=group_id,
+                            status=req.GET.get('status'))
+    return util.json_response(page.body(req, 'operations', [
+        views.operation(o) for o in operations]))
 
 
 def show(req):

@@ -1,6 +1,7 @@
 """/v1/{project_id}/protection-groups and their sync status."""
 
 from protector.api import endpoint
+from protector.api import pagination
 from protector.api.schemas import protection_groups as schema
 from protector.api import util
 from protector.api import views
@@ -25,7 +26,7 @@ def get_group(req, ctx):
 def _show(ctx, group_id, status=200):
     group = db.group_get(ctx, group_id)
     return util.json_response(
-        {'protection_group': views.protection_group(ctx, group)}, status)
+        {'protection_group': views.protection_group(group)}, status)
 
 
 @endpoint.declare(status=201, body=schema.create)
@@ -52,9 +53,11 @@ def create(req):
     return _show(ctx, group_id, 201)
 
 
-@endpoint.declare(query={'all_projects': {
-    'type': 'boolean',
-    'title': 'The groups of every project (administrators).'}})
+@endpoint.declare(query=pagination.query(
+    ('created_at', 'updated_at', 'name', 'status', 'id'),
+    'created_at, oldest first',
+    all_projects={'type': 'boolean',
+                  'title': 'The groups of every project (administrators).'}))
 def index(req):
     """List the protection groups of a project."""
     ctx = authorize(req, 'protector:protection_groups:index')
@@ -63,15 +66,17 @@ def index(req):
         policy.authorize(ctx, 'protector:protection_groups:index:'
                               'all_projects')
         project_id = None
-    groups = db.group_list(ctx, project_id=project_id)
-    return util.json_response({'protection_groups': [
-        views.protection_group(ctx, g) for g in groups]})
+    page = pagination.requested(req)
+    groups = page.fetch(db.group_list, ctx, project_id=project_id)
+    return util.json_response(page.body(req, 'protection_groups', [
+        views.protection_group(g) for g in groups]))
 
 
 def show(req):
     """Show a protection group."""
     ctx = authorize(req, 'protector:protection_groups:show')
-    return _show(ctx, get_group(req, ctx).id)
+    return util.json_response(
+        {'protection_group': views.protection_group(get_group(req, ctx))})
 
 
 @endpoint.declare(body=schema.update)

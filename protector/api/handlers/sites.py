@@ -4,6 +4,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from protector.api import endpoint
+from protector.api import pagination
 from protector.api.schemas import sites as schema
 from protector.api import util
 from protector.api import views
@@ -49,12 +50,16 @@ def create(req):
     return util.json_response({'site': views.site(site)}, 201)
 
 
+@endpoint.declare(query=pagination.query(
+    ('created_at', 'updated_at', 'name', 'id'), 'created_at, oldest first'))
 def index(req):
     """List the registered sites."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:index')
-    return util.json_response({'sites': [views.site(s)
-                                         for s in db.site_list(ctx)]})
+    page = pagination.requested(req)
+    sites = page.fetch(db.site_list, ctx)
+    return util.json_response(page.body(req, 'sites', [
+        views.site(s) for s in sites]))
 
 
 def show(req):
@@ -93,10 +98,13 @@ def validate(req):
     return util.json_response({'validation': result})
 
 
+@endpoint.declare(query=pagination.query(('name', 'id'), 'name'))
 def volume_types(req):
     """List the site's replicated volume types."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:sites:volume_types')
+    page = pagination.requested(req)
     site = db.site_get(ctx, req.urlvars['site'])
     types = rpcapi.EngineAPI().site_volume_types(ctx, site_id=site.id)
-    return util.json_response({'volume_types': types})
+    return util.json_response(page.body(req, 'volume_types', page.cut(
+        types, 'volume type', 'name', 'asc')))

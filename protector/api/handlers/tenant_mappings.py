@@ -1,6 +1,7 @@
 """/v1/admin/tenant-mappings: which peer project owns a project's groups."""
 
 from protector.api import endpoint
+from protector.api import pagination
 from protector.api.schemas import tenant_mappings as schema
 from protector.api import util
 from protector.api import views
@@ -27,12 +28,17 @@ def create(req):
         {'tenant_mapping': views.tenant_mapping(mapping)}, 201)
 
 
+@endpoint.declare(query=pagination.query(
+    ('created_at', 'updated_at', 'local_project_id', 'id'),
+    'created_at, oldest first'))
 def index(req):
     """List the tenant mappings."""
     ctx = util.context(req)
     policy.authorize(ctx, 'protector:tenant_mappings:index')
-    return util.json_response({'tenant_mappings': [
-        views.tenant_mapping(m) for m in db.tenant_mapping_list(ctx)]})
+    page = pagination.requested(req)
+    mappings = page.fetch(db.tenant_mapping_list, ctx)
+    return util.json_response(page.body(req, 'tenant_mappings', [
+        views.tenant_mapping(m) for m in mappings]))
 
 
 def show(req):

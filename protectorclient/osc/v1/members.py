@@ -64,11 +64,15 @@ class ListMember(command.Lister):
         protection_groups.add_group_argument(parser)
         parser.add_argument('--long', action='store_true', default=False,
                             help='Also show flavor, networks and volumes')
+        common.add_pagination_options(
+            parser, ('rank', 'server_name', 'created_at', 'updated_at',
+                     'id'))
         return parser
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
-        members = client.members.list(parsed_args.protection_group)
+        members = client.members.list(parsed_args.protection_group,
+                                      **common.pagination(parsed_args))
         columns = ['ID', 'Server ID', 'Server Name', 'Status']
         keys = ['id', 'server_id', 'server_name', 'status']
         if not parsed_args.long:

@@ -25,13 +25,16 @@ class ListOperation(command.Lister):
         parser.add_argument(
             '--status', metavar='<status>',
             help='Only operations in this status (e.g. running, failed)')
+        common.add_pagination_options(
+            parser, ('created_at', 'updated_at', 'status', 'operation_type',
+                     'id'))
         return parser
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
         operations = client.operations.list(
             protection_group=parsed_args.protection_group,
-            status=parsed_args.status)
+            status=parsed_args.status, **common.pagination(parsed_args))
         columns = ('ID', 'Type', 'Status', 'Progress', 'Protection Group',
                    'Started', 'Completed')
         keys = ('id', 'operation_type', 'status', 'progress',

@@ -87,6 +87,8 @@ class ListProtectionGroup(command.Lister):
         parser.add_argument('--all-projects', action='store_true',
                             default=False,
                             help='Groups of all projects (admin only)')
+        common.add_pagination_options(
+            parser, ('created_at', 'updated_at', 'name', 'status', 'id'))
         return parser
 
     def take_action(self, parsed_args):
@@ -99,7 +101,8 @@ class ListProtectionGroup(command.Lister):
             columns.insert(2, 'Project')
             keys.insert(2, 'project_id')
         groups = client.protection_groups.list(
-            all_projects=parsed_args.all_projects)
+            all_projects=parsed_args.all_projects,
+            **common.pagination(parsed_args))
         return tuple(columns), common.rows(groups, keys)
 
 

@@ -12,11 +12,13 @@ class ListRecoveryPoint(command.Lister):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         protection_groups.add_group_argument(parser)
+        common.add_pagination_options(parser, ('created_at', 'id'))
         return parser
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
-        points = client.recovery_points.list(parsed_args.protection_group)
+        points = client.recovery_points.list(
+            parsed_args.protection_group, **common.pagination(parsed_args))
         columns = ('ID', 'Created At', 'Completed', 'Progress',
                    'Completed At', 'Site')
         keys = ('id', 'created_at', 'completed', 'progress', 'completed_at',

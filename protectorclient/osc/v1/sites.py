@@ -77,12 +77,19 @@ class CreateSite(command.ShowOne):
 class ListSite(command.Lister):
     """List registered sites"""
 
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        common.add_pagination_options(
+            parser, ('created_at', 'updated_at', 'name', 'id'))
+        return parser
+
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
         columns = ('ID', 'Name', 'Auth URL', 'Region', 'Local', 'Status')
         keys = ('id', 'name', 'auth_url', 'region_name', 'is_local',
                 'status')
-        return columns, common.rows(client.sites.list(), keys)
+        sites = client.sites.list(**common.pagination(parsed_args))
+        return columns, common.rows(sites, keys)
 
 
 class ShowSite(command.ShowOne):
@@ -155,11 +162,13 @@ class ListSiteVolumeType(command.Lister):
         parser = super().get_parser(prog_name)
         parser.add_argument('site', metavar='<site>',
                             help='Site (name or ID)')
+        common.add_pagination_options(parser, ('name', 'id'))
         return parser
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
         columns = ('ID', 'Name', 'Replication Type', 'Backend')
         keys = ('id', 'name', 'replication_type', 'backend')
-        return columns, common.rows(
-            client.sites.list_volume_types(parsed_args.site), keys)
+        types = client.sites.list_volume_types(
+            parsed_args.site, **common.pagination(parsed_args))
+        return columns, common.rows(types, keys)

@@ -42,12 +42,20 @@ class CreateTenantMapping(command.ShowOne):
 class ListTenantMapping(command.Lister):
     """List tenant mappings"""
 
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        common.add_pagination_options(
+            parser, ('created_at', 'updated_at', 'local_project_id', 'id'))
+        return parser
+
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
         columns = ('ID', 'Local Project', 'Remote Site', 'Remote Project')
         keys = ('id', 'local_project_id', 'remote_site_name',
                 'remote_project_id')
-        return columns, common.rows(client.tenant_mappings.list(), keys)
+        mappings = client.tenant_mappings.list(
+            **common.pagination(parsed_args))
+        return columns, common.rows(mappings, keys)
 
 
 class DeleteTenantMapping(command.Command):

@@ -4,6 +4,7 @@ import fixtures as fx
 
 from protector.common import rpc
 from protector.db import api as db
+from protector.drivers.storage import base as storage_base
 from protector.engine.operations import boot
 from protector.engine.operations import manager as operations_manager
 from protector.engine.operations import runner
@@ -126,6 +127,35 @@ class TestDROperationsAPI(base.APITestCase):
         self.assertEqual(100.0, point['progress'])
         self.assertEqual('site-b', point['site'])
         self.assertTrue(point['created_at'].endswith('Z'))
+
+    def test_recovery_points_page_by_page(self):
+        group = storage_base.replication_group_name(self.group.id)
+        for _ in range(2):
+            self.sites.storage.replicate_now(self.sites.array_ref('site-a'),
+                                             group)
+        path = self.path('/recovery-points')
+
+        def page(query):
+            body = self.request('GET', path + query, headers=READER).json_body
+            links = body.get('recovery_points_links', [])
+            return body['recovery_points'], [link['href'] for link in links]
+
+        everything, links = page('')
+        first, (next_href,) = page('?limit=2')
+        second, last_links = page(next_href[next_href.index('?'):])
+        oldest_first, _ = page('?sort_dir=asc')
+
+        self.assertEqual(3, len(everything))
+        self.assertEqual([], links)
+        created = [p['created_at'] for p in everything]
+        self.assertEqual(sorted(created, reverse=True), created)
+        self.assertEqual(everything, first + second)
+        self.assertEqual([], last_links)
+        self.assertEqual(list(reversed(everything)), oldest_first)
+        response = self.request('GET', path + '?marker=no-such-snapshot',
+                                headers=READER)
+        self.assertError(response, 400, "'no-such-snapshot' is not the id "
+                                        "of any recovery point")
 
     def test_consistency_group(self):
         response = self.request('GET', self.path('/consistency-group'),

@@ -8,6 +8,11 @@ from unittest import mock
 import testtools
 
 
+# What a list command passes to the manager without pagination options.
+NO_PAGE = {'limit': None, 'marker': None, 'sort_key': None,
+           'sort_dir': None}
+
+
 class FakeClientManager:
 
     def __init__(self):

@@ -225,7 +225,7 @@ class TestRecoveryPoints(fakes.TestCommand):
                                          ['prod-web-app'])
 
         self.client.recovery_points.list.assert_called_once_with(
-            'prod-web-app')
+            'prod-web-app', **fakes.NO_PAGE)
         self.assertEqual(('ID', 'Created At', 'Completed', 'Progress',
                           'Completed At', 'Site'), columns)
         self.assertEqual([('fa-a:pg.42', '2025-06-01T09:00:00Z', True,

@@ -25,7 +25,8 @@ class TestOperation(fakes.TestCommand):
         columns, rows = self.run_command(operations.ListOperation, [
             '--protection-group', 'prod-web-app', '--status', 'running'])
         self.client.operations.list.assert_called_once_with(
-            protection_group='prod-web-app', status='running')
+            protection_group='prod-web-app', status='running',
+            **fakes.NO_PAGE)
         self.assertEqual(('ID', 'Type', 'Status', 'Progress',
                           'Protection Group', 'Started', 'Completed'),
                          columns)

@@ -52,7 +52,7 @@ class TestListShowProtectionGroup(fakes.TestCommand):
         self.client.protection_groups.list.return_value = [GROUP]
         columns, rows = self.run_command(pg.ListProtectionGroup, [])
         self.client.protection_groups.list.assert_called_once_with(
-            all_projects=False)
+            all_projects=False, **fakes.NO_PAGE)
         self.assertEqual(('ID', 'Name', 'Status', 'Replication Type',
                           'Current Primary Site', 'Members'), columns)
         self.assertEqual([('a1b2', 'prod-web-app', 'active', 'async',
@@ -63,7 +63,7 @@ class TestListShowProtectionGroup(fakes.TestCommand):
         columns, rows = self.run_command(pg.ListProtectionGroup,
                                          ['--all-projects'])
         self.client.protection_groups.list.assert_called_once_with(
-            all_projects=True)
+            all_projects=True, **fakes.NO_PAGE)
         self.assertEqual('Project', columns[2])
         self.assertEqual('p1', rows[0][2])
 
