@@ -105,7 +105,8 @@ def test_cli_invalid_parameters_name_what_is_allowed(two_sites, groups):
                            '--sort-key', 'colour', check=False)
     assert result.returncode != 0
     assert "Invalid query parameter 'sort_key'" in result.stderr
-    assert 'created_at, updated_at, name, status, id' in result.stderr
+    assert ("'created_at', 'updated_at', 'name', 'status', 'id'"
+            in result.stderr)
     assert 'Traceback' not in result.stderr
     result = two_sites.cli('member-b', 'protection-group', 'list',
                            '--marker', 'no-such-group', check=False)
