@@ -1,5 +1,7 @@
 """oslo.policy enforcement."""
 
+import threading
+
 from oslo_config import cfg
 from oslo_policy import policy
 
@@ -7,14 +9,23 @@ from protector.common import exception
 from protector import policies
 
 _ENFORCER = None
+_LOCK = threading.Lock()
 
 
 def get_enforcer():
-    """The enforcer; also the entry point oslopolicy tools load."""
+    """The enforcer; also the entry point oslopolicy tools load.
+
+    Made whole before other threads see it: the first requests of a
+    process arrive together, and one that found an enforcer without its
+    rules yet would be refused.
+    """
     global _ENFORCER
-    if _ENFORCER is None:
-        _ENFORCER = policy.Enforcer(cfg.CONF)
-        _ENFORCER.register_defaults(policies.list_rules())
+    with _LOCK:
+        if _ENFORCER is None:
+            enforcer = policy.Enforcer(cfg.CONF)
+            enforcer.register_defaults(policies.list_rules())
+            enforcer.load_rules()
+            _ENFORCER = enforcer
     return _ENFORCER
 
 

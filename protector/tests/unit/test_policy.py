@@ -1,5 +1,13 @@
 """Who may do what: admin, project member, project reader, other projects."""
 
+import threading
+import time
+
+import fixtures
+from oslo_policy import policy as oslo_policy
+
+from protector.common import exception
+from protector import policy
 from protector.tests.unit import base
 
 MEMBER_A = base.member_of(base.PROJECT_A)
@@ -124,3 +132,36 @@ class TestPolicy(base.ScenarioTestCase):
 
         self.assertEqual('by admin', self.show_group(
             'db-tier', project=base.PROJECT_B)['description'])
+
+
+class TestFirstRequestsTogether(base.TestCase):
+
+    def test_no_thread_sees_an_enforcer_without_its_rules(self):
+        refused = []
+        barrier = threading.Barrier(16)
+        register = oslo_policy.Enforcer.register_defaults
+
+        def slow_register(enforcer, rules):
+            # Reading the rules takes time in a real process.
+            time.sleep(0.05)
+            return register(enforcer, rules)
+        self.useFixture(fixtures.MonkeyPatch(
+            'oslo_policy.policy.Enforcer.register_defaults', slow_register))
+
+        def first_request():
+            barrier.wait()
+            try:
+                policy.authorize(self.context, 'protector:sites:index')
+            except exception.Forbidden as exc:
+                refused.append(exc)
+
+        for _attempt in range(3):
+            policy.reset()
+            threads = [threading.Thread(target=first_request)
+                       for _thread in range(16)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        self.assertEqual([], refused)
