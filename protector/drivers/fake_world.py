@@ -83,7 +83,8 @@ def current():
 def transaction(label=None):
     """The world, for one call; nested transactions join the outer one.
 
-    ``label`` names the call for a test that paused this process.
+    ``label`` names the driver call; only such calls wait in a process
+    the test paused.
     """
     global _depth
     with _lock:
@@ -175,7 +176,7 @@ def reset():
 def _admit(world, ticket, label):
     """``(ticket, go)``: whether a call of this process may run now."""
     pause = world.pauses.get(os.getpid())
-    if pause is None:
+    if pause is None or label is None:
         return ticket, True
     if ticket is None:
         pause['issued'] += 1

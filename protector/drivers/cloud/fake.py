@@ -189,7 +189,7 @@ class FakeCloudDriver(base.CloudDriver):
             with open(path) as inventory_file:
                 inventory = json.load(inventory_file)
         self.inventory = inventory.get(site.name, {})
-        with fake_world.transaction('load the inventory'):
+        with fake_world.transaction():
             for vtype in self.inventory.get('volume_types', []):
                 if not any(t['name'] == vtype['name']
                            for t in self.cloud.volume_types.values()):
