@@ -201,14 +201,32 @@ def unpause(pid):
 
 
 def waiting(pid):
-    """The waiting calls of ``pid``: ``[(ticket, label)]``, oldest first."""
+    """Calls of ``pid`` not let go yet: ``[(ticket, label)]``, oldest first."""
     with transaction() as world:
-        pause = world.pauses.get(pid) or {'waiting': {}}
-        return sorted(pause['waiting'].items())
+        pause = world.pauses.get(pid)
+        if pause is None:
+            return []
+        return sorted((ticket, label) for ticket, label
+                      in pause['waiting'].items()
+                      if ticket > pause['allowed'])
 
 
-def let_go(pid, ticket):
-    """The waiting call ``ticket`` of ``pid`` (and older ones) go on."""
+def let_go(pid, ticket, timeout=60):
+    """Let the waiting call ``ticket`` of ``pid`` run; return once it ran.
+
+    Once it returns, whatever ``pid`` does next is its own doing, not
+    the rest of that call.
+    """
     with transaction() as world:
         pause = world.pauses[pid]
         pause['allowed'] = max(pause['allowed'], ticket)
+    deadline = time.monotonic() + timeout
+    while True:
+        with transaction() as world:
+            pause = world.pauses.get(pid)
+            if pause is None or ticket not in pause['waiting']:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError('call %d of process %d did not run in %d s'
+                               % (ticket, pid, timeout))
+        time.sleep(PAUSE_POLL)
