@@ -16,8 +16,8 @@ other threads and processes that use the same world.
   one.  An engine killed at any moment leaves either the world before the
   call or the world after it.
 
-A test can pause one process (``pause(pid)``): each of that process's
-transactions then waits, outside the lock, until the test lets it go
+A test can pause one process (``pause(pid)``): each driver call of that
+process then waits, outside the lock, until the test lets it go
 (``let_go``), so the test knows exactly which call the process is about
 to make when it kills it.
 """
@@ -181,7 +181,7 @@ def _admit(world, ticket, label):
     if ticket is None:
         pause['issued'] += 1
         ticket = pause['issued']
-        pause['waiting'][ticket] = label or 'a call'
+        pause['waiting'][ticket] = label
     if pause['allowed'] >= ticket:
         pause['waiting'].pop(ticket, None)
         return ticket, True
