@@ -131,10 +131,13 @@ def _entered(world):
 
 @contextlib.contextmanager
 def _flocked(path):
-    pid = os.getpid()
-    if _lock_file.get('pid') != pid:
-        # A forked child takes a lock of its own.
-        _lock_file.update(pid=pid, fd=os.open(path + '.lock',
+    # One descriptor per process and state file: a forked child, or a
+    # test that moved to another state file, opens its own.
+    key = (os.getpid(), path)
+    if _lock_file.get('key') != key:
+        if _lock_file.get('key', (None,))[0] == key[0]:
+            os.close(_lock_file['fd'])
+        _lock_file.update(key=key, fd=os.open(path + '.lock',
                                               os.O_RDWR | os.O_CREAT, 0o600))
     fd = _lock_file['fd']
     fcntl.flock(fd, fcntl.LOCK_EX)
