@@ -149,7 +149,6 @@ class Run(object):
     """One operation, its engine killed at boundary ``kill_at``."""
 
     def __init__(self, env, protected, action, kill_at):
-        self.env = env
         self.client = protected['client']
         self.group_id = protected['group']['id']
         self.action = action
@@ -159,7 +158,12 @@ class Run(object):
         self.killed_after = None
         self.killed_at_call = None
 
-    def start(self):
+    def _request(self):
+        """Ask for the operation, in a thread of its own.
+
+        The request waits for the pre-flight, whose driver calls wait for
+        this test to let them go.
+        """
         answer = {}
 
         def request():
@@ -188,7 +192,7 @@ class Run(object):
         """Step the engine to the boundary, kill it there, restart it."""
         pid = self.site.pid(ENGINE)
         fake_world.pause(pid)
-        thread, answer = self.start()
+        thread, answer = self._request()
         boundary, steps = -1, None
         deadline = time.monotonic() + CALL_WAIT
         try:
@@ -201,7 +205,7 @@ class Run(object):
                     if not thread.is_alive() and self._operation_id(
                             answer) and self._ended():
                         break
-                    time.sleep(0.005)
+                    time.sleep(0.01)
                     continue
                 deadline = time.monotonic() + CALL_WAIT
                 ticket, label = waiting[0]
