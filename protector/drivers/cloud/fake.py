@@ -1,11 +1,14 @@
-"""An in-memory cloud for tests, held to the same contract as the real one.
+"""A fake cloud for tests, held to the same contract as the real one.
 
-Each site name has one ``FakeCloud`` (module state, shared by every driver
-instance the engine creates, like a real cloud); ``reset()`` empties them.
-Servers, volumes and groups move through their transitional states one read
-at a time (``BUILD`` then ``ACTIVE``, ``creating`` then ``available``), so
-that waits are exercised.  ``FakeCloud.fail(method, error)`` makes the next
-call of a driver method raise ``error``.
+Each site name has one ``FakeCloud`` in the fake world
+(:mod:`protector.drivers.fake_world`), shared by every driver instance
+the engine creates, like a real cloud, and by every process when the
+world is in a state file; ``reset()`` empties them.  Every driver call
+is one transaction on the world.  Servers, volumes and groups move
+through their transitional states one read at a time (``BUILD`` then
+``ACTIVE``, ``creating`` then ``available``), so that waits are
+exercised.  ``FakeCloud.fail(method, error)`` makes the next call of a
+driver method raise ``error``.
 
 The optional ``[fake_cloud] inventory_file`` maps a site name to
 ``{"services": {"compute": true, ...}, "volume_types": [...], "servers":
@@ -13,15 +16,18 @@ The optional ``[fake_cloud] inventory_file`` maps a site name to
 file (read at each driver creation, so a test can change it), and its
 servers are captured as written there, a flavor, image or security group
 given by name becoming the object the real driver captures.
+
+``[fake_cloud] backend_arrays`` maps a site name to the URL of the fake
+array behind its Cinder, as on a real site: managing a backend object
+adopts the array volume (renamed to the Cinder name, as the Pure backend
+does), and deleting a volume deletes its array volume.
 """
 
 import copy
 import functools
 import hashlib
 import ipaddress
-import itertools
 import json
-import threading
 import uuid
 
 from oslo_config import cfg
@@ -30,27 +36,42 @@ from protector.common import exception
 from protector.drivers.cloud import base
 from protector.drivers.cloud.openstack import options
 from protector.drivers import errors
+from protector.drivers import fake_world
+from protector.drivers.storage import fake as fake_storage
 
 CONF = cfg.CONF
 options.register_opts(CONF)
+group = cfg.OptGroup('fake_cloud', title='Fake cloud driver (tests only)')
+opts = [
+    cfg.StrOpt('inventory_file',
+               help='JSON file describing the servers, volumes and volume '
+                    'types the fake cloud driver pretends exist.'),
+    cfg.DictOpt('backend_arrays', default={},
+                help='Site name: URL of the fake array that backs the '
+                     'Cinder of that site.'),
+]
+CONF.register_group(group)
+CONF.register_opts(opts, group=group)
 SERVICES = ('compute', 'block-storage', 'network')
 ADMIN_PROJECT = 'fake-admin-project'
-_clouds = {}
-_clouds_lock = threading.Lock()
 
 
 def reset():
     """Forget every fake cloud."""
-    with _clouds_lock:
-        _clouds.clear()
+    with fake_world.transaction() as world:
+        world.clouds.clear()
 
 
 def cloud(site_name):
-    """The ``FakeCloud`` of a site (created on first use)."""
-    with _clouds_lock:
-        if site_name not in _clouds:
-            _clouds[site_name] = FakeCloud(site_name)
-        return _clouds[site_name]
+    """The ``FakeCloud`` of a site (created on first use).
+
+    In a world kept in a state file, read and change it inside a
+    ``fake_world.transaction()``: outside one it is a copy.
+    """
+    with fake_world.transaction() as world:
+        if site_name not in world.clouds:
+            world.clouds[site_name] = FakeCloud(site_name)
+        return world.clouds[site_name]
 
 
 def _id():
@@ -62,11 +83,10 @@ class FakeCloud(object):
 
     def __init__(self, name):
         self.name = name
-        self.lock = threading.RLock()
         self.services = {service: True for service in SERVICES}
         self.reference_key = 'source-name'
         self.failures = {}
-        self.macs = itertools.count(1)
+        self.macs = 0
         self.volume_types = {}
         for name_, specs in (
                 ('replicated', {'replication_enabled': '<is> True',
@@ -136,7 +156,8 @@ class FakeCloud(object):
         return 'volume-%s' % volume_id
 
     def new_mac(self):
-        number = next(self.macs)
+        self.macs += 1
+        number = self.macs
         return 'fa:16:3e:%02x:%02x:%02x' % (
             (number >> 16) & 0xff, (number >> 8) & 0xff, number & 0xff)
 
@@ -170,10 +191,10 @@ def _as_captured(spec, cloud):
 
 
 def _entry(method):
-    """Raise an injected failure; hold the cloud's lock for the call."""
+    """Raise an injected failure; the call is one transaction."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
-        with self.cloud.lock:
+        with fake_world.transaction(method.__name__):
             pending = self.cloud.failures.get(method.__name__)
             if pending:
                 raise pending.pop(0)
@@ -191,8 +212,7 @@ class FakeCloudDriver(base.CloudDriver):
             with open(path) as inventory_file:
                 inventory = json.load(inventory_file)
         self.inventory = inventory.get(site.name, {})
-        self.cloud = cloud(site.name)
-        with self.cloud.lock:
+        with fake_world.transaction():
             for vtype in self.inventory.get('volume_types', []):
                 if not any(t['name'] == vtype['name']
                            for t in self.cloud.volume_types.values()):
@@ -203,6 +223,14 @@ class FakeCloudDriver(base.CloudDriver):
                             'replication_type': '<in> %s'
                             % vtype['replication_type'],
                             'volume_backend_name': vtype.get('backend')}}
+
+    @property
+    def cloud(self):
+        """The site's FakeCloud, in the transaction under way."""
+        world = fake_world.current()
+        if self.site.name not in world.clouds:
+            world.clouds[self.site.name] = FakeCloud(self.site.name)
+        return world.clouds[self.site.name]
 
     # Errors as the real driver raises them
 
@@ -925,6 +953,9 @@ class FakeCloudDriver(base.CloudDriver):
                               'or be disassociated from snapshots after '
                               'volume transfer.')
         del self.cloud.volumes[volume_id]
+        array = self._backend_array()
+        if array is not None:
+            array.volumes.pop(self.cloud.backend_name(volume_id), None)
 
     @_entry
     def wait_for_volume(self, project_id, volume_id, status, timeout=None):
@@ -1094,16 +1125,32 @@ class FakeCloudDriver(base.CloudDriver):
                               'Manage existing volume failed due to '
                               'invalid backend reference %s: the backend '
                               'wants %r' % (reference, key))
-        entry = self.cloud.unmanaged.get(reference[key])
+        backend_name = reference[key]
+        array = self._backend_array()
+        if array is not None and backend_name in array.volumes:
+            self.cloud.unmanaged[backend_name] = (vtype['id'], 1)
+        entry = self.cloud.unmanaged.get(backend_name)
         if entry is None:
             raise self._error(errors.CloudBadRequest, action, resource,
                               'Manage existing volume failed due to '
                               'invalid backend reference %s: no such '
                               'object' % (reference,))
-        del self.cloud.unmanaged[reference[key]]
+        del self.cloud.unmanaged[backend_name]
         volume = self._new_volume(project_id, entry[1], name, vtype['name'],
                                   bool(bootable), 'available')
+        if array is not None and backend_name in array.volumes:
+            # Like Pure: the array volume takes the Cinder name, in its
+            # pod if it is in one.
+            pod = backend_name.split('::')[0] + '::' \
+                if '::' in backend_name else ''
+            array.volumes[pod + self.cloud.backend_name(volume['id'])] = \
+                array.volumes.pop(backend_name)
         return _public(volume)
+
+    def _backend_array(self):
+        """The fake array behind this site's Cinder, if there is one."""
+        url = CONF.fake_cloud.backend_arrays.get(self.site.name)
+        return fake_storage.array(url) if url else None
 
     @_entry
     def unmanage_volume(self, project_id, volume_id, timeout=None):

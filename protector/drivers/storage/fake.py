@@ -1,8 +1,10 @@
-"""In-memory storage driver for tests, held to the storage contract.
+"""Fake storage driver for tests, held to the storage contract.
 
-Its arrays (:mod:`protector.drivers.storage.fake_array`) are module state
-shared by every driver instance, like real arrays; ``reset()`` forgets
-them.  An array is known by its URL:
+Its arrays (:mod:`protector.drivers.storage.fake_array`) live in the fake
+world (:mod:`protector.drivers.fake_world`), shared by every driver
+instance like real arrays, and by every process when the world is in a
+state file; each request to an array is one transaction on the world.
+``reset()`` forgets them.  An array is known by its URL:
 
 - ``add_array(url, name, api_token, replication_bandwidth=...)`` adds one
   that checks its token;
@@ -17,51 +19,34 @@ them.  An array is known by its URL:
 ``write_volume()`` play the cloud's part, ``fail()`` makes the next calls
 to an array fail transiently, ``set_reachable()`` takes it off the network.
 Scheduled replication does not run: only ``replicate_now`` sends.
-The state lives in this process only.
 """
 
-import threading
 import time
 from urllib import parse
 
+from protector.drivers import fake_world
 from protector.drivers.storage import base
 from protector.drivers.storage import errors
 from protector.drivers.storage import fake_array
 from protector.drivers.storage import fake_pods
 from protector.drivers.storage import fake_replication
 
-_lock = threading.RLock()
-
-
-class _Registry(object):
-    def __init__(self):
-        self.by_url = {}
-
-    def named(self, name):
-        for array in self.by_url.values():
-            if array.name == name:
-                return array
-        raise KeyError(name)
-
-
-_registry = _Registry()
-
 
 def reset():
     """Forget every fake array."""
-    with _lock:
-        _registry.by_url.clear()
+    with fake_world.transaction() as world:
+        world.arrays.clear()
 
 
 def add_array(url, name=None, api_token=None, replication_bandwidth=None,
               rest_version='1.19'):
     """A new array answering at ``url`` (None token: any token)."""
-    with _lock:
+    with fake_world.transaction() as world:
         array = fake_array.FakeArray(
-            _registry, url, name or _name_of(url), api_token=api_token,
+            world, url, name or _name_of(url), api_token=api_token,
             rest_version=rest_version,
             replication_bandwidth=replication_bandwidth)
-        _registry.by_url[url] = array
+        world.arrays[url] = array
         return array
 
 
@@ -76,13 +61,17 @@ def _implicit(url):
 
 
 def array(url):
-    """The FakeArray at ``url``."""
-    with _lock:
-        found = _registry.by_url.get(url)
+    """The FakeArray at ``url``.
+
+    In a world kept in a state file, read and change it inside a
+    ``fake_world.transaction()``: outside one it is a copy.
+    """
+    with fake_world.transaction() as world:
+        found = world.arrays.get(url)
         if found is None and _implicit(url):
             found = add_array(url)
             found.lenient = True
-            for other in _registry.by_url.values():
+            for other in list(world.arrays.values()):
                 if other.lenient and other is not found:
                     connect(url, other.url,
                             types=('replication', 'sync-replication'))
@@ -90,7 +79,7 @@ def array(url):
 
 
 def connect(url_a, url_b, types=('replication',)):
-    with _lock:
+    with fake_world.transaction():
         a, b = array(url_a), array(url_b)
         a.connections[b.name] = {'types': list(types), 'connected': True}
         b.connections[a.name] = {'types': list(types), 'connected': True}
@@ -98,19 +87,19 @@ def connect(url_a, url_b, types=('replication',)):
 
 def create_volume(url, name, data=b'', size=None):
     """A volume of ``size`` bytes (default len(data)) starting with data."""
-    with _lock:
+    with fake_world.transaction():
         size = len(data) if size is None else size
         content = bytes(data) + bytes(max(0, size - len(data)))
         return array(url).create_volume(name, content)
 
 
 def read_volume(url, name):
-    with _lock:
+    with fake_world.transaction():
         return bytes(array(url).volume(name, 'read'))
 
 
 def write_volume(url, name, offset, data):
-    with _lock:
+    with fake_world.transaction():
         volume = array(url).volume(name, 'write')
         volume[offset:offset + len(data)] = data
 
@@ -120,12 +109,12 @@ def fail(url, count=1, kind='unavailable'):
 
     ``unavailable``: no answer; ``busy``: the array asks to try again.
     """
-    with _lock:
+    with fake_world.transaction():
         array(url).failures.extend([kind] * count)
 
 
 def set_reachable(url, reachable=True):
-    with _lock:
+    with fake_world.transaction():
         array(url).unreachable_until = 0.0 if reachable else float('inf')
 
 
@@ -140,8 +129,6 @@ def _translate(exc, ref, resource, action):
 
 class FakeStorageDriver(fake_replication.FakeReplicationMixin,
                         fake_pods.FakePodMixin, base.StorageDriver):
-
-    _registry = _registry
 
     def __init__(self, volume_name_template='volume-%(id)s'):
         self.volume_name_template = volume_name_template
@@ -187,7 +174,7 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
         retrier = self.retrier if kwargs.get('retry', True) else self.probe
 
         def run():
-            with _lock:
+            with fake_world.transaction('%s %s' % (action, resource)):
                 return func(self._reach(ref, resource, action), *args)
         return retrier.call(ref, resource, action, run)
 
@@ -199,7 +186,11 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
     # -- checks --------------------------------------------------------
 
     def check_array(self, url, api_token, peer=None):
-        ref = base.ArrayRef(url, api_token)
+        with fake_world.transaction('check array %s' % url):
+            return self._check_array(base.ArrayRef(url, api_token), peer)
+
+    def _check_array(self, ref, peer):
+        url = ref.url
         try:
             here = self._login(ref)
             if peer is None:
@@ -216,6 +207,12 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
 
     def check_replication(self, source, target, group=None,
                           replication_type='async'):
+        # One transaction: the arrays read are those the checks judge.
+        with fake_world.transaction('check replication'):
+            return self._check_replication(source, target, group,
+                                           replication_type)
+
+    def _check_replication(self, source, target, group, replication_type):
         found, checks = [], []
         for ref in (base.array_ref(source), base.array_ref(target)):
             try:
@@ -256,30 +253,29 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
         return checks
 
     def _group_check(self, src, tgt, name, replication_type):
-        with _lock:
-            if replication_type == 'sync':
-                pod = src.pods.get(name)
-                if pod is None:
-                    return base.check('pod', 'skipped',
-                                      'pod %s does not exist yet' % name)
-                ok = tgt.name in pod['arrays']
-                return base.check('pod', 'passed' if ok else 'failed',
-                                  'pod %s on %s' % (name, ', '.join(
-                                      pod['arrays'])))
-            group = src.pgroups.get(name)
-            if group is None or group['destroyed']:
-                return base.check('replication_group', 'skipped',
-                                  'protection group %s does not exist yet'
-                                  % name)
-            targets = {t['name']: t['allowed'] for t in group['targets']}
-            if not targets.get(tgt.name):
-                return base.check(
-                    'replication_group', 'failed',
-                    'protection group %s does not replicate to %s or %s '
-                    'has not allowed it' % (name, tgt.name, tgt.name))
-            return base.check('replication_group', 'passed',
-                              'protection group %s replicates to %s' % (
-                                  name, tgt.name))
+        if replication_type == 'sync':
+            pod = src.pods.get(name)
+            if pod is None:
+                return base.check('pod', 'skipped',
+                                  'pod %s does not exist yet' % name)
+            ok = tgt.name in pod['arrays']
+            return base.check('pod', 'passed' if ok else 'failed',
+                              'pod %s on %s' % (name, ', '.join(
+                                  pod['arrays'])))
+        group = src.pgroups.get(name)
+        if group is None or group['destroyed']:
+            return base.check('replication_group', 'skipped',
+                              'protection group %s does not exist yet'
+                              % name)
+        targets = {t['name']: t['allowed'] for t in group['targets']}
+        if not targets.get(tgt.name):
+            return base.check(
+                'replication_group', 'failed',
+                'protection group %s does not replicate to %s or %s '
+                'has not allowed it' % (name, tgt.name, tgt.name))
+        return base.check('replication_group', 'passed',
+                          'protection group %s replicates to %s' % (
+                              name, tgt.name))
 
 
 def _link_check(here, there):

@@ -1,4 +1,4 @@
-"""In-memory arrays for the fake storage driver (tests only).
+"""Arrays of the fake storage driver (tests only).
 
 An array holds volumes (bytes), protection groups with their snapshots,
 connections to other arrays and pods.  Replication copies the bytes at once
@@ -26,11 +26,11 @@ _SUFFIX = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]{0,63}$')
 
 
 class FakeArray(object):
-    """One array.  ``api_token`` None accepts any token."""
+    """One array of the fake world; ``api_token`` None: any token."""
 
-    def __init__(self, registry, url, name, api_token=None,
+    def __init__(self, world, url, name, api_token=None,
                  rest_version='1.19', replication_bandwidth=None):
-        self.registry = registry
+        self.world = world
         self.url = url
         self.name = name
         self.api_token = api_token
@@ -220,7 +220,7 @@ class FakeArray(object):
         return self.pods[name]
 
     def pod_peers(self, name):
-        return [self.registry.named(member)
+        return [self.world.array_named(member)
                 for member in self.pod(name)['arrays'] if member != self.name]
 
     def check_pod_writable(self, name):

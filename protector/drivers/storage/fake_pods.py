@@ -7,13 +7,17 @@ from protector.drivers.storage import errors
 
 
 class FakePodMixin(object):
-    """Needs ``_do`` (see fake.FakeStorageDriver)."""
+    """Needs ``_do`` (see fake.FakeStorageDriver).
+
+    An array object is valid in the request (transaction) that gave it.
+    """
 
     def ensure_pod(self, source, target, name, volumes):
-        tgt = self._do(target, 'array %s' % target[0], 'log in to',
-                       lambda a: a)
+        target_name = self._do(target, 'array %s' % target[0], 'log in to',
+                               lambda a: a.name)
 
         def ensure(src):
+            tgt = src.world.array_named(target_name)
             if '::' in name:
                 raise src.error(errors.ArrayBadRequest, 'pod %s' % name,
                                 'create', 'Pod name is invalid.')
@@ -57,7 +61,7 @@ class FakePodMixin(object):
             pod = found.pod(name, 'read')
             arrays = []
             for member in pod['arrays']:
-                other = found.registry.named(member)
+                other = found.world.array_named(member)
                 online = other.unreachable_until <= time.monotonic()
                 arrays.append({'name': member,
                                'status': 'online' if online else 'offline'})
@@ -75,7 +79,7 @@ class FakePodMixin(object):
             pod = found.pod(name, 'unstretch')
             prefix = name + '::'
             for member in [m for m in pod['arrays'] if m != found.name]:
-                other = found.registry.named(member)
+                other = found.world.array_named(member)
                 if other.unreachable_until > time.monotonic() and not force:
                     raise found.error(
                         errors.ArrayConflict, 'pod %s' % name,

@@ -10,16 +10,21 @@ from protector.drivers.storage import errors
 
 
 class FakeReplicationMixin(object):
-    """Needs ``_do``, ``_registry`` (see fake.FakeStorageDriver)."""
+    """Needs ``_do`` (see fake.FakeStorageDriver).
+
+    An array object is valid in the request (transaction) that gave it: a
+    request that changes another array looks it up in its own world.
+    """
 
     def ensure_replication_group(self, source, target, name, volumes,
                                  interval_seconds, retention):
         target = base.array_ref(target)
-        tgt = self._do(target, 'array %s' % target.url, 'log in to',
-                       lambda a: a)
+        target_name = self._do(target, 'array %s' % target.url, 'log in to',
+                               lambda a: a.name)
         keep = base.retention_seconds(interval_seconds, retention)
 
         def ensure(src):
+            tgt = src.world.array_named(target_name)
             src.check_name('Protection group', name)
             group = src.pgroups.get(name)
             if group is None:
@@ -83,7 +88,7 @@ class FakeReplicationMixin(object):
                 return '%s:%s.%s' % (src.name, group, suffix)
             targets = []
             for entry in members['targets']:
-                tgt = self._registry.named(entry['name'])
+                tgt = src.world.array_named(entry['name'])
                 if not entry['allowed'] or entry['name'] not in (
                         src.connections):
                     raise src.error(

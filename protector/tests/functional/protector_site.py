@@ -29,6 +29,10 @@ storage = fake
 
 [fake_cloud]
 inventory_file = {inventory}
+backend_arrays = {backend_arrays}
+
+[fake_world]
+state_file = {fake_world}
 
 [engine]
 peer_timeout = 5
@@ -51,7 +55,8 @@ class ProtectorSite(object):
     """Writes protector.conf, migrates, starts and stops both services."""
 
     def __init__(self, base_dir, name, port, region, db_url, transport_url,
-                 auth_url, service_password, inventory):
+                 auth_url, service_password, inventory, fake_world,
+                 backend_arrays):
         self.name = name
         self.db_url = db_url
         self.port = port
@@ -64,6 +69,9 @@ class ProtectorSite(object):
             conf.write(CONF_TEMPLATE.format(
                 name=name, state=self.dir, transport_url=transport_url,
                 port=port, db_url=db_url, inventory=inventory,
+                fake_world=fake_world, backend_arrays=','.join(
+                    '%s:%s' % item for item in sorted(
+                        backend_arrays.items())),
                 auth_url=auth_url, service_password=service_password,
                 region=region))
         self.procs = {}
@@ -98,6 +106,10 @@ class ProtectorSite(object):
             start_new_session=True)
         if service == 'protector-api':
             self._wait_api()
+
+    def pid(self, service):
+        """The process id of a running service."""
+        return self.procs[service].pid
 
     def _wait_api(self, timeout=60):
         deadline = time.monotonic() + timeout

@@ -4,16 +4,24 @@ Keystone (one, with RegionOne for site-a and RegionTwo for site-b),
 PostgreSQL (site-a's database), SQLite (site-b's) and RabbitMQ (a vhost
 per site) are real
 processes; so are both sites' protector-api and protector-engine.  The
-cloud and storage drivers are the fakes, selected by configuration.
+cloud and storage drivers are the fakes, selected by configuration, and
+both sites' engines act on one fake world (every site's cloud and array)
+kept in a state file, which the tests inspect and change directly
+(``TwoSites.world()``).  Each site's fake Cinder is backed by its array of
+``ARRAYS``.
 """
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 
+from oslo_config import cfg
 import requests
 
+from protector.drivers.cloud import fake as fake_cloud  # noqa
+from protector.drivers import fake_world
 from protector.tests.functional import infra
 from protector.tests.functional import protector_site
 
@@ -26,6 +34,7 @@ PORTS = {
     'site-b': int(os.environ.get('PROTECTOR_FUNCTIONAL_SITE_B_PORT', 28789)),
 }
 REGIONS = {'site-a': 'RegionOne', 'site-b': 'RegionTwo'}
+ARRAYS = {'site-a': 'https://array-a.test', 'site-b': 'https://array-b.test'}
 VOLUME_TYPE = 'replicated-async'
 
 
@@ -96,6 +105,8 @@ class TwoSites(object):
         inventory_path = os.path.join(self.base_dir, 'inventory.json')
         with open(inventory_path, 'w') as inventory_file:
             json.dump(inventory(self.projects), inventory_file)
+        world_path = os.path.join(self.base_dir, 'fake-world')
+        self._share_world(world_path, inventory_path)
         for name in ('site-a', 'site-b'):
             key = name.replace('-', '_')
             if self.databases[name] == 'postgresql':
@@ -110,10 +121,25 @@ class TwoSites(object):
                     key, 'protector_' + key, 'mq-' + key),
                 auth_url=self.keystone.auth_url,
                 service_password=self.keystone.PASSWORDS['protector'],
-                inventory=inventory_path)
+                inventory=inventory_path, fake_world=world_path,
+                backend_arrays=ARRAYS)
             site.manage('db', 'sync')
             site.start_all()
             self.sites[name] = site
+
+    @staticmethod
+    def _share_world(world_path, inventory_path):
+        """This process sees the clouds and arrays the engines see."""
+        cfg.CONF.set_override('state_file', world_path, group='fake_world')
+        cfg.CONF.set_override('inventory_file', inventory_path,
+                              group='fake_cloud')
+        cfg.CONF.set_override('backend_arrays', ARRAYS, group='fake_cloud')
+
+    @contextlib.contextmanager
+    def world(self):
+        """The fake world of both sites, for one transaction."""
+        with fake_world.transaction() as world:
+            yield world
 
     def stop(self):
         for site in self.sites.values():

@@ -1,4 +1,4 @@
-"""The cloud driver contract, against the in-memory fake."""
+"""The cloud driver contract, against the fake (in-process and shared)."""
 
 from oslo_config import fixture as config_fixture
 import testtools
@@ -6,6 +6,7 @@ import testtools
 from protector import conf
 from protector.drivers.cloud import fake
 from protector.tests.unit.drivers import cloud_contract
+from protector.tests.unit.drivers import shared_world
 
 
 class Site(object):
@@ -40,3 +41,18 @@ class FakeCloudContractWithImage(FakeCloudContract):
         super().setUp()
         self.image = self.driver.find_image(self.project_id,
                                             'cirros')['id']
+
+
+class SharedFakeCloudContract(FakeCloudContract):
+    """The fake with its world in a state file, as the functional sites."""
+
+    def setUp(self):
+        self.useFixture(shared_world.SharedWorld())
+        super().setUp()
+
+
+class SharedFakeCloudContractWithImage(FakeCloudContractWithImage):
+
+    def setUp(self):
+        self.useFixture(shared_world.SharedWorld())
+        super().setUp()

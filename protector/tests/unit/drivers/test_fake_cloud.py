@@ -1,4 +1,5 @@
-"""What the fake offers beyond the contract: inventories, injected faults."""
+"""What the fake offers beyond the contract: inventories, injected faults,
+a Cinder backed by a fake array; in-process and with a shared world."""
 
 import json
 import os
@@ -11,6 +12,9 @@ from protector.common import exception
 from protector import conf
 from protector.drivers.cloud import fake
 from protector.drivers import errors
+from protector.drivers import fake_world
+from protector.drivers.storage import fake as fake_storage
+from protector.tests.unit.drivers import shared_world
 from protector.tests.unit.drivers import test_cloud_contract
 
 SITE = test_cloud_contract.Site()
@@ -63,16 +67,19 @@ class TestFakeCloud(testtools.TestCase):
         driver = fake.FakeCloudDriver(SITE, None)
         busy = errors.CloudBusy(site='site-a', resource='volume v',
                                 action='delete volume', detail='busy')
-        fake.cloud('site-a').fail('delete_volume', busy)
-        self.assertIs(busy, self.assertRaises(
-            errors.CloudBusy, driver.delete_volume, 'p', 'v'))
+        with fake_world.transaction():
+            fake.cloud('site-a').fail('delete_volume', busy)
+        raised = self.assertRaises(errors.CloudBusy, driver.delete_volume,
+                                   'p', 'v')
+        self.assertEqual(busy.kwargs, raised.kwargs)
         driver.delete_volume('p', 'v')
 
     def test_boot_failure_reports_the_fault(self):
         driver = fake.FakeCloudDriver(SITE, None)
         volume = driver.create_volume('p', 1, volume_type='replicated',
                                       image_id='cirros')
-        fake.cloud('site-a').fail('boot:web', 'No valid host was found.')
+        with fake_world.transaction():
+            fake.cloud('site-a').fail('boot:web', 'No valid host was found.')
         server = driver.create_server('p', {
             'name': 'web', 'flavor': 'm1.tiny',
             'volumes': [{'volume_id': driver.wait_for_volume(
@@ -85,7 +92,8 @@ class TestFakeCloud(testtools.TestCase):
 
     def test_manage_wants_the_backend_key(self):
         driver = fake.FakeCloudDriver(SITE, None)
-        fake.cloud('site-a').reference_key = 'name'
+        with fake_world.transaction():
+            fake.cloud('site-a').reference_key = 'name'
         volume = driver.create_volume('p', 2, volume_type='replicated')
         driver.unmanage_volume('p', volume['id'])
         name = 'volume-%s' % volume['id']
@@ -95,3 +103,28 @@ class TestFakeCloud(testtools.TestCase):
                          group='openstack_cloud')
         self.assertEqual(2, driver.manage_volume('p', name,
                                                  'replicated')['size'])
+
+    def test_cinder_backed_by_a_fake_array(self):
+        url = 'https://fa-a.test'
+        self.conf.config(backend_arrays={'site-a': url}, group='fake_cloud')
+        driver = fake.FakeCloudDriver(SITE, None)
+        fake_storage.create_volume(url, 'copy-of-web', b'web bytes', 4096)
+
+        volume = driver.manage_volume('p', 'copy-of-web', 'replicated')
+
+        name = 'volume-%s' % volume['id']
+        self.assertEqual(b'web bytes', fake_storage.read_volume(url, name)[
+            :9])
+        self.assertNotIn('copy-of-web', fake_storage.array(url).volumes)
+        self.assertRaises(errors.CloudBadRequest, driver.manage_volume, 'p',
+                          'copy-of-web', 'replicated')
+        driver.delete_volume('p', volume['id'])
+        self.assertNotIn(name, fake_storage.array(url).volumes)
+
+
+class TestSharedFakeCloud(TestFakeCloud):
+    """The same, with the world in a state file."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(shared_world.SharedWorld())

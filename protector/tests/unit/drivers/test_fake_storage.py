@@ -1,10 +1,12 @@
-"""What the fake storage driver offers tests beyond the contract."""
+"""What the fake storage driver offers tests beyond the contract, in-process
+and with a shared world."""
 
 import testtools
 
 from protector.drivers.storage import base
 from protector.drivers.storage import errors
 from protector.drivers.storage import fake
+from protector.tests.unit.drivers import shared_world
 
 A = base.ArrayRef('https://fa-a.test', 'any-token')
 B = base.ArrayRef('https://fa-b.test', 'other-token')
@@ -90,3 +92,11 @@ class TestFakeStorage(testtools.TestCase):
         fake.reset()
         self.assertRaises(errors.ArrayNotFound,
                           self.driver.get_replication_group, A, 'pg')
+
+
+class TestSharedFakeStorage(TestFakeStorage):
+    """The same, with the world in a state file."""
+
+    def setUp(self):
+        self.useFixture(shared_world.SharedWorld())
+        super().setUp()

@@ -1,9 +1,11 @@
-"""The storage driver contract, against the in-memory fake."""
+"""The storage driver contract, against the fake (in-process and shared).
+"""
 
 import testtools
 
 from protector.drivers.storage import base
 from protector.drivers.storage import fake
+from protector.tests.unit.drivers import shared_world
 from protector.tests.unit.drivers import storage_contract
 
 MIB = storage_contract.MIB
@@ -49,3 +51,11 @@ class FakeStorageContract(storage_contract.StorageDriverContract,
 
     def interrupt(self, array):
         fake.fail(array.url, count=2)
+
+
+class SharedFakeStorageContract(FakeStorageContract):
+    """The fake with its world in a state file, as the functional sites."""
+
+    def setUp(self):
+        self.useFixture(shared_world.SharedWorld())
+        super().setUp()

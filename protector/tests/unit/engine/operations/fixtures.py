@@ -1,16 +1,18 @@
 """Two fake sites whose clouds and arrays are linked, with a protected
 three-tier application on site-a.
 
-The fake cloud and the fake arrays know nothing of each other; here they
-are joined the way Cinder joins them on a real site: managing a backend
-object adopts the array volume (and renames it to the Cinder name, as the
-Pure and the lab backends do) and deleting a Cinder volume destroys its
-array volume.
+Each site's fake Cinder is backed by the site's fake array
+(``[fake_cloud] backend_arrays``), as Cinder joins them on a real site:
+managing a backend object adopts the array volume (and renames it to the
+Cinder name, as the Pure and the lab backends do) and deleting a Cinder
+volume destroys its array volume.
 """
 
 import base64
 
 import fixtures as fx
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
 
 from protector.common import crypto
 from protector.db import api as db
@@ -37,15 +39,11 @@ DOWN = set()
 
 
 class LinkedCloudDriver(fake_cloud.FakeCloudDriver):
-    """A fake cloud whose Cinder backend is the site's fake array.
-
-    A site in ``DOWN`` answers no call.
-    """
+    """The fake cloud, of which a site in ``DOWN`` answers no call."""
 
     def __getattribute__(self, name):
         value = super().__getattribute__(name)
-        if not name.startswith('_') and callable(value) and \
-                name not in ('array_url',):
+        if not name.startswith('_') and callable(value):
             site = super().__getattribute__('site')
             if site.name in DOWN:
                 def unreachable(*args, **kwargs):
@@ -55,35 +53,6 @@ class LinkedCloudDriver(fake_cloud.FakeCloudDriver):
                         detail='connection refused', unprocessed=True)
                 return unreachable
         return value
-
-    @property
-    def array_url(self):
-        return ARRAY_URLS[self.site.name]
-
-    def manage_volume(self, project_id, reference, volume_type, name=None,
-                      bootable=False, timeout=None):
-        ref = reference if not isinstance(reference, dict) else \
-            list(reference.values())[0]
-        array = fake_storage.array(self.array_url)
-        with self.cloud.lock:
-            if ref in array.volumes:
-                vtype = self._volume_type(volume_type, 'manage')
-                self.cloud.unmanaged[ref] = (vtype['id'], 1)
-            volume = super().manage_volume(project_id, ref, volume_type,
-                                           name=name, bootable=bootable,
-                                           timeout=timeout)
-            # Like Pure: the array volume takes the Cinder name, in its
-            # pod if it is in one.
-            pod = ref.split('::')[0] + '::' if '::' in ref else ''
-            array.volumes['%svolume-%s' % (pod, volume['id'])] = \
-                array.volumes.pop(ref)
-            return volume
-
-    def delete_volume(self, project_id, volume_id):
-        with self.cloud.lock:
-            super().delete_volume(project_id, volume_id)
-            array = fake_storage.array(self.array_url)
-            array.volumes.pop('volume-%s' % volume_id, None)
 
 
 class TwoSites(fx.Fixture):
@@ -103,6 +72,8 @@ class TwoSites(fx.Fixture):
         self.addCleanup(fake_cloud.reset)
         self.addCleanup(fake_storage.reset)
         self.addCleanup(DOWN.clear)
+        self.useFixture(config_fixture.Config(cfg.CONF)).config(
+            backend_arrays=ARRAY_URLS, group='fake_cloud')
         self.peer = fakes.FakePeer()
         self.useFixture(fx.MockPatch('protector.engine.peer.PeerClient',
                                      new=self.peer.client))
