@@ -80,30 +80,25 @@ def _secret_name(part):
         'secret' in name
 
 
-def _write_only(schema):
-    pending = [schema]
+def _objects(tree):
+    """Every object (dict) in a JSON tree."""
+    pending = [tree]
     while pending:
         item = pending.pop()
         if isinstance(item, dict):
-            if item.get('writeOnly'):
-                return True
+            yield item
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)
-    return False
+
+
+def _write_only(schema):
+    return any(node.get('writeOnly') for node in _objects(schema))
 
 
 def _holds_secret(instance):
-    pending = [instance]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            if any(_secret_name(key) for key in item):
-                return True
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
+    return any(_secret_name(key) for node in _objects(instance)
+               for key in node)
 
 
 def may_hold_secret(error):

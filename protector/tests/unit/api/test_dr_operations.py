@@ -2,11 +2,9 @@
 
 import fixtures as fx
 
-from protector.common import rpc
 from protector.db import api as db
 from protector.drivers.storage import base as storage_base
 from protector.engine.operations import boot
-from protector.engine.operations import manager as operations_manager
 from protector.engine.operations import runner
 from protector.tests.unit import base
 from protector.tests.unit.engine.operations import fixtures
@@ -18,14 +16,9 @@ READER = dict(base.member_of(base.PROJECT_A, 'reader'), **V11)
 
 class TestDROperationsAPI(base.APITestCase):
 
-    def setUp(self):
-        real_get_server = rpc.get_server
+    serve_operations = True
 
-        def get_server(topic, host, endpoints):
-            return real_get_server(topic, host, endpoints + [
-                operations_manager.OperationsManager()])
-        self.useFixture(fx.MockPatch('protector.common.rpc.get_server',
-                                     side_effect=get_server))
+    def setUp(self):
         super().setUp()
         self.conf.config(cloud='fake', storage='fake', group='drivers')
         self.sites = self.useFixture(fixtures.TwoSites())

@@ -33,10 +33,8 @@ from hypothesis import strategies as st
 from protector.api import endpoint
 from protector.api import microversion
 from protector.api import router
-from protector.common import rpc
 from protector.db import api as db
 from protector.engine.operations import boot
-from protector.engine.operations import manager as operations_manager
 from protector.engine.operations import runner
 from protector.tests.unit.api import schema_strategies
 from protector.tests.unit import base
@@ -188,14 +186,9 @@ def requests(draw, path, known):
 class TestFuzz(base.APITestCase):
     """One test per path of the route table (added below)."""
 
-    def setUp(self):
-        real_get_server = rpc.get_server
+    serve_operations = True
 
-        def get_server(topic, host, endpoints):
-            return real_get_server(topic, host, endpoints + [
-                operations_manager.OperationsManager()])
-        self.useFixture(fx.MockPatch('protector.common.rpc.get_server',
-                                     side_effect=get_server))
+    def setUp(self):
         super().setUp()
         # Forty requests take seconds; a long run takes what it takes.
         self.useFixture(fx.Timeout(300 if PROFILE == 'ci' else 36000,

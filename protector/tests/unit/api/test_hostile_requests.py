@@ -7,10 +7,8 @@ import fixtures as fx
 import webob
 
 from protector.api import app
-from protector.common import rpc
 from protector.db import api as db
 from protector.engine.operations import boot
-from protector.engine.operations import manager as operations_manager
 from protector.tests.unit.api import test_sync_receiver
 from protector.tests.unit import base
 from protector.tests.unit.engine.operations import fixtures
@@ -374,14 +372,9 @@ class TestPeerDocument(HostileTestCase):
 class TestStoredMemberSpec(base.APITestCase):
     """A member stored before its document was checked, or by hand."""
 
-    def setUp(self):
-        real_get_server = rpc.get_server
+    serve_operations = True
 
-        def get_server(topic, host, endpoints):
-            return real_get_server(topic, host, endpoints + [
-                operations_manager.OperationsManager()])
-        self.useFixture(fx.MockPatch('protector.common.rpc.get_server',
-                                     side_effect=get_server))
+    def setUp(self):
         super().setUp()
         self.conf.config(cloud='fake', storage='fake', group='drivers')
         self.sites = self.useFixture(fixtures.TwoSites())
