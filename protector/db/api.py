@@ -16,6 +16,7 @@ from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from protector.common import exception
 from protector.common import metadata_content
@@ -298,8 +299,16 @@ def group_list(context, project_id=None, **page):
     One query reads a page of groups with their sites and member counts.
     ``page``: see :func:`_page`.
     """
-    return _page(_group_query(context, project_id), models.ProtectionGroup,
-                 'protection group', [('created_at', 'asc')], **page)
+    PG = models.ProtectionGroup
+    # A list shows the sites by name (column properties of the group) and
+    # neither mappings nor plan subnets: no site rows, no JSON to decode.
+    query = _group_query(context, project_id).options(
+        orm.raiseload(PG.primary_site), orm.raiseload(PG.secondary_site),
+        orm.raiseload(PG.current_primary_site),
+        orm.defer(PG.mappings, raiseload=True),
+        orm.defer(PG.subnets, raiseload=True))
+    return _page(query, PG, 'protection group', [('created_at', 'asc')],
+                 **page)
 
 
 @main_context_manager.writer

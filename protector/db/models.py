@@ -152,6 +152,22 @@ ProtectionGroup.member_count = orm.column_property(
     .scalar_subquery())
 
 
+def _site_name(site_id):
+    return orm.column_property(
+        sa.select(Site.name).where(Site.id == site_id)
+        .correlate_except(Site).scalar_subquery())
+
+
+# The names of its sites, as the API shows them: with these a page of
+# groups needs no site rows (see db.api.group_list).
+ProtectionGroup.primary_site_name = _site_name(
+    ProtectionGroup.primary_site_id)
+ProtectionGroup.secondary_site_name = _site_name(
+    ProtectionGroup.secondary_site_id)
+ProtectionGroup.current_primary_site_name = _site_name(
+    ProtectionGroup.current_primary_site_id)
+
+
 class ReplicationPolicy(Base):
     __tablename__ = 'replication_policies'
 

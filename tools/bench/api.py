@@ -66,6 +66,15 @@ def parse_args(argv):
     parser.add_argument('--setup-threads', type=int, default=4,
                         help='concurrent creates while setting up '
                              '(default 4)')
+    parser.add_argument('--server', choices=('uwsgi', 'console'),
+                        default='uwsgi',
+                        help="serve site A's protector-api under uWSGI as "
+                             "devstack deploys it (default), or with the "
+                             "protector-api console script")
+    parser.add_argument('--api-processes', type=int, default=2,
+                        help='uWSGI processes of protector-api (default 2)')
+    parser.add_argument('--api-threads', type=int, default=8,
+                        help='uWSGI threads of each process (default 8)')
     parser.add_argument('--code', metavar='DIR',
                         help='run protector-api and protector-engine from '
                              'the protector source tree DIR (to measure '
@@ -208,12 +217,24 @@ def percentile(samples, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def _family(pid):
+    """A process and its children (uWSGI's workers)."""
+    try:
+        with open('/proc/%d/task/%d/children' % (pid, pid)) as children:
+            return [pid] + [int(child) for child in children.read().split()]
+    except OSError:
+        return [pid]
+
+
 def cpu_seconds(pid):
-    """CPU time (user + system) a process used so far."""
-    with open('/proc/%d/stat' % pid) as stat:
-        # The fields after the command name, which may hold spaces.
-        fields = stat.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+    """CPU time (user + system) a process and its children used so far."""
+    total = 0
+    for member in _family(pid):
+        with open('/proc/%d/stat' % member) as stat:
+            # The fields after the command name, which may hold spaces.
+            fields = stat.read().rsplit(')', 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf('SC_CLK_TCK')
 
 
 def listen_overflows():
@@ -281,30 +302,24 @@ def measure(api, paths, clients, count, server_pid):
 
 def memory(pid):
     """(RSS, peak RSS) of a process and its children, in MiB."""
-    def read(pid):
-        values = {}
-        with open('/proc/%d/status' % pid) as status:
+    total = [0.0, 0.0]
+    for member in _family(pid):
+        with open('/proc/%d/status' % member) as status:
             for line in status:
                 key, _, value = line.partition(':')
                 if key in ('VmRSS', 'VmHWM'):
-                    values[key] = int(value.split()[0]) / 1024.0
-        return values['VmRSS'], values['VmHWM']
-    total = list(read(pid))
-    try:
-        with open('/proc/%d/task/%d/children' % (pid, pid)) as children:
-            for child in children.read().split():
-                rss, peak = read(int(child))
-                total[0] += rss
-                total[1] += peak
-    except OSError:
-        pass
+                    total[key == 'VmHWM'] += int(value.split()[0]) / 1024.0
     return tuple(total)
 
 
 def report(args, figures, setup, page_bytes, memories):
+    server = ('uWSGI, %d processes x %d threads' % (
+        args.api_processes, args.api_threads) if args.server == 'uwsgi'
+        else 'the protector-api console script')
     print('protector-api benchmark: %d protection groups of %d members on '
-          '%s (PostgreSQL, Keystone tokens, fake drivers); %d requests per '
-          'row' % (args.groups, args.members, SITE, args.requests))
+          '%s (PostgreSQL, Keystone tokens, fake drivers, %s); %d requests '
+          'per row' % (args.groups, args.members, SITE, server,
+                       args.requests))
     print('setup: %d groups created through the API in %.0f s (%.1f '
           'groups/s), %d members written to the database'
           % (args.groups, setup['seconds'], args.groups / setup['seconds'],
@@ -343,6 +358,10 @@ def run(args, env):
     api = Api(env, SITE, USER)
     base = '/v1/%s/protection-groups' % env.projects['project-a']
     site = env.sites[SITE]
+    if args.server == 'uwsgi':
+        site.serve_api_with_uwsgi(args.api_processes, args.api_threads)
+        say('%s protector-api under uWSGI, %d processes x %d threads'
+            % (SITE, args.api_processes, args.api_threads))
     pids = {s: site.procs[s].pid for s in ('protector-api',
                                            'protector-engine')}
     idle = {s: memory(pid) for s, pid in pids.items()}

@@ -51,6 +51,30 @@ region_name = {region}
 """
 
 
+# protector-api as etc/protector/protector-api-uwsgi.ini deploys it, on
+# loopback (see ProtectorSite.serve_api_with_uwsgi).
+UWSGI_TEMPLATE = """\
+[uwsgi]
+module = protector.wsgi.api:application
+env = PROTECTOR_CONFIG_FILES={conf}
+http-socket = 127.0.0.1:{port}
+master = true
+processes = {processes}
+threads = {threads}
+enable-threads = true
+thunder-lock = true
+listen = 1024
+add-header = Connection: close
+lazy-apps = true
+need-app = true
+buffer-size = 65535
+die-on-term = true
+disable-logging = true
+log-4xx = true
+log-5xx = true
+"""
+
+
 class ProtectorSite(object):
     """Writes protector.conf, migrates, starts and stops both services."""
 
@@ -106,6 +130,20 @@ class ProtectorSite(object):
             start_new_session=True)
         if service == 'protector-api':
             self._wait_api()
+
+    def serve_api_with_uwsgi(self, processes, threads):
+        """Run protector-api under uWSGI from now on, as in production."""
+        self.stop('protector-api')
+        ini = os.path.join(self.dir, 'protector-api-uwsgi.ini')
+        with open(ini, 'w') as ini_file:
+            ini_file.write(UWSGI_TEMPLATE.format(
+                conf=self.conf_path, port=self.port, processes=processes,
+                threads=threads))
+        with open(self._log('protector-api'), 'a') as log:
+            self.procs['protector-api'] = subprocess.Popen(
+                [self._bin('uwsgi'), '--ini', ini], stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_api()
 
     def pid(self, service):
         """The process id of a running service."""
