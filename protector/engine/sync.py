@@ -31,6 +31,7 @@ failover runs on one site alone), shows up with both digests and
 ``force`` repairs it.
 """
 
+import datetime
 import random
 import time
 import uuid
@@ -139,8 +140,7 @@ def send(context, group, holder=None, base=None, keep=True):
 def _keep(context, group, holder, error):
     attempts = (group.push_attempts or 0) + 1
     delay = min(2 ** attempts, MAX_RETRY_DELAY) * random.uniform(0.8, 1.2)
-    retry_at = timeutils.utcnow() + timeutils.datetime.timedelta(
-        seconds=delay)
+    retry_at = timeutils.utcnow() + datetime.timedelta(seconds=delay)
     db.group_record_push_failure(context, group.id, holder, error.msg,
                                  retry_at)
     LOG.warning('Protection group %(id)s version %(version)d not confirmed '
@@ -289,8 +289,9 @@ class GroupChange(object):
             try:
                 function(*args, **kwargs)
             except Exception:
-                LOG.exception('Undoing part of a refused change of '
-                              'protection group %s failed', self.group_id)
+                LOG.exception('Undoing part of a change of protection group '
+                              '%s that failed or was refused failed too',
+                              self.group_id)
 
 
 def ensure_in_sync(context, group):
