@@ -10,6 +10,10 @@ History (keep in step with doc/source/contributor/microversions.rst):
   ``POST .../operations/{id}/cancel`` and ``.../cleanup``,
   ``GET .../protection-groups/{pg}/recovery-points`` and
   ``.../consistency-group``.  Below 1.1 these paths answer 404.
+* 1.2 - Protection health: ``GET .../protection-groups/{pg}/health`` and
+  ``.../health/history``, ``GET /v1/admin/health``; groups show
+  ``rpo_grade`` and ``failover_ready``; ``GET
+  /v1/admin/sync/protection-groups`` lists every copy's version and digest.
 """
 
 import re
@@ -19,7 +23,7 @@ from protector.common import exception
 SERVICE_TYPE = 'protector'
 HEADER = 'OpenStack-API-Version'
 MIN_VERSION = (1, 0)
-MAX_VERSION = (1, 1)
+MAX_VERSION = (1, 2)
 
 _VERSION_RE = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 

@@ -36,6 +36,7 @@ ROUTES = {
                                   'POST': tenant_mappings.create},
     '/v1/admin/tenant-mappings/{mapping_id}': {
         'GET': tenant_mappings.show, 'DELETE': tenant_mappings.delete},
+    PEER_PREFIX + 'protection-groups': {'GET': sync.index},
     PEER_PREFIX + 'protection-groups/{pg_id}': {
         'GET': sync.show, 'PUT': sync.update, 'DELETE': sync.delete},
     PEER_PREFIX + 'protection-groups/{pg_id}/reserve': {

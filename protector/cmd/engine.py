@@ -15,6 +15,7 @@ from protector.engine import manager
 from protector.engine.operations import manager as operations
 from protector.engine import periodic
 from protector.engine import sync
+from protector.health import watch
 
 CONF = service.CONF
 LOG = logging.getLogger(__name__)
@@ -42,8 +43,12 @@ def main():
     retries = periodic.Periodic(
         'sync-retry', sync.deliver_due,
         lambda: CONF.engine.sync_retry_interval).start()
+    # Whether a failover would work right now, for every group here.
+    health = periodic.Periodic('health-watch', watch.run,
+                               lambda: CONF.health.interval).start()
     stop.wait()
     LOG.info('protector-engine stopping')
+    health.stop()
     retries.stop()
     server.stop()
     server.wait()

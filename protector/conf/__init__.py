@@ -5,9 +5,11 @@ from protector.conf import crypto
 from protector.conf import default
 from protector.conf import drivers
 from protector.conf import engine
+from protector.conf import health
 from protector.conf import operations
 
 CONF = cfg.CONF
 
-for _module in (default, api, engine, operations, crypto, drivers):
+for _module in (default, api, engine, health, operations, crypto,
+                drivers):
     _module.register_opts(CONF)

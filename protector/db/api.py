@@ -800,3 +800,204 @@ def member_update(context, member_id, values):
         raise exception.NotFound(kind='Member', ident=member_id)
     member.update(values)
     return member
+
+
+# Health: what the watch saw (see protector.health)
+
+def _bucket(moment, seconds):
+    return int((moment - datetime.datetime(2000, 1, 1)).total_seconds()
+               // seconds)
+
+
+def _keep(previous_at, now, grade_changed):
+    """How long a new sample stays (see models.HealthSample)."""
+    if previous_at is None or grade_changed or \
+            _bucket(previous_at, 3600) != _bucket(now, 3600):
+        return 2
+    if _bucket(previous_at, 600) != _bucket(now, 600):
+        return 1
+    return 0
+
+
+@_reader
+def health_watched_groups(context, site_id):
+    """Groups whose workload runs on ``site_id``, ready for the watch.
+
+    :returns: ``[(group, policy or None, [members], health or None)]`` in
+        four queries, whatever the number of groups.
+    """
+    PG = models.ProtectionGroup
+    groups = context.session.query(PG).filter_by(
+        current_primary_site_id=site_id).order_by(PG.created_at).all()
+
+    def of_watched(model):
+        return context.session.query(model).join(
+            PG, PG.id == model.protection_group_id).filter(
+                PG.current_primary_site_id == site_id)
+    policies, members, health = {}, {}, {}
+    if groups:
+        for policy in of_watched(models.ReplicationPolicy):
+            policies[policy.protection_group_id] = policy
+        for member in of_watched(models.Member).order_by(
+                models.Member.rank, models.Member.created_at):
+            members.setdefault(member.protection_group_id, []).append(member)
+        for row in of_watched(models.GroupHealth):
+            health[row.protection_group_id] = row
+    return [(g, policies.get(g.id), members.get(g.id, []), health.get(g.id))
+            for g in groups]
+
+
+@_reader
+def health_get(context, group_id):
+    """The latest look of the watch at a group, or None."""
+    return context.session.get(models.GroupHealth, group_id)
+
+
+@main_context_manager.writer
+def health_record(context, samples):
+    """Store the watch's looks at groups; keep each sample for plots.
+
+    :param samples: ``{group id: (values, shown_grade)}``; ``values`` are
+        those of models.GroupHealth but ``rpo_grade``, with
+        ``sample_grade`` the grade of this sample; ``shown_grade(previous
+        shown grade, previous sample grade)`` gives the grade to show (see
+        protector.health.grades.settle).
+    :returns: ``{group id: (before, after)}``, each a dict of the row's
+        values (before is None at the first look), read and written in
+        one transaction so that each change is seen once.
+    """
+    rows = {row.protection_group_id: row for row in context.session.query(
+        models.GroupHealth).filter(models.GroupHealth.protection_group_id.in_(
+            list(samples))).with_for_update()} if samples else {}
+    result = {}
+    for group_id, (values, shown_grade) in samples.items():
+        row = rows.get(group_id)
+        before = None
+        if row is None:
+            row = models.GroupHealth(protection_group_id=group_id)
+            context.session.add(row)
+        else:
+            before = _health_values(row)
+        grade = shown_grade(before and before['rpo_grade'],
+                            before and before['sample_grade'])
+        row.update(dict(values, rpo_grade=grade))
+        context.session.add(models.HealthSample(
+            protection_group_id=group_id, checked_at=values['checked_at'],
+            rpo_seconds=values['rpo_seconds'],
+            rpo_target_seconds=values['rpo_target_seconds'],
+            rpo_grade=grade, failover_ready=values['failover_ready'],
+            failing_checks=[c['name'] for c in values['checks']
+                            if c['status'] != 'pass'],
+            keep=_keep(before and before['checked_at'],
+                       values['checked_at'],
+                       before is not None and before['rpo_grade'] != grade)))
+        result[group_id] = (before, row)
+    context.session.flush()
+    return {group_id: (before, _health_values(row))
+            for group_id, (before, row) in result.items()}
+
+
+def _health_values(row):
+    return {column.name: getattr(row, column.name)
+            for column in models.GroupHealth.__table__.columns}
+
+
+@main_context_manager.writer
+def health_forget(context, site_id):
+    """Drop the latest looks at groups whose workload left ``site_id``.
+
+    The peer's watch reports on them now; a stale look here would say
+    what no longer holds.
+    """
+    moved = context.session.query(models.ProtectionGroup.id).filter(
+        models.ProtectionGroup.current_primary_site_id != site_id)
+    context.session.query(models.GroupHealth).filter(
+        models.GroupHealth.protection_group_id.in_(
+            moved.scalar_subquery())).delete(synchronize_session=False)
+
+
+@_reader
+def health_history(context, group_id, since=None, limit=None):
+    """Samples of a group, oldest first, from ``since`` on."""
+    query = context.session.query(models.HealthSample).filter_by(
+        protection_group_id=group_id)
+    if since is not None:
+        query = query.filter(models.HealthSample.checked_at >= since)
+    query = query.order_by(models.HealthSample.checked_at,
+                           models.HealthSample.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return query.all()
+
+
+@main_context_manager.writer
+def health_thin(context, now, history_days):
+    """Thin old samples (see models.HealthSample); returns how many went."""
+    sample = models.HealthSample
+    removed = 0
+    for age, keep_below in ((datetime.timedelta(days=history_days), 3),
+                            (datetime.timedelta(days=7), 2),
+                            (datetime.timedelta(days=1), 1)):
+        removed += context.session.query(sample).filter(
+            sample.checked_at < now - age,
+            sample.keep < keep_below).delete(synchronize_session=False)
+    return removed
+
+
+@_reader
+def health_summary(context, project_id=None):
+    """Groups per project by grade and readiness.
+
+    :returns: ``[(project_id, rpo_grade or None, failover_ready or None,
+        count)]``; None: no look yet (or the peer watches the group).
+    """
+    PG, GH = models.ProtectionGroup, models.GroupHealth
+    query = context.session.query(
+        PG.project_id, GH.rpo_grade, GH.failover_ready,
+        sa.func.count(PG.id)).outerjoin(
+            GH, GH.protection_group_id == PG.id)
+    if project_id is not None:
+        query = query.filter(PG.project_id == project_id)
+    return query.group_by(PG.project_id, GH.rpo_grade,
+                          GH.failover_ready).all()
+
+
+@_reader
+def health_failing(context, project_id=None):
+    """Groups that are not ready, with their latest look."""
+    PG, GH = models.ProtectionGroup, models.GroupHealth
+    query = context.session.query(PG.id, PG.name, PG.project_id, GH).join(
+        GH, GH.protection_group_id == PG.id).filter(
+            GH.failover_ready.is_(False))
+    if project_id is not None:
+        query = query.filter(PG.project_id == project_id)
+    return query.order_by(PG.project_id, PG.name).all()
+
+
+@main_context_manager.writer
+def site_health_record(context, site_id, reachable, detail, now):
+    """Store whether the peer answered; returns (shown before, after).
+
+    The shown state changes only when two consecutive looks agree.
+    """
+    row = context.session.query(models.SiteHealth).filter_by(
+        site_id=site_id).with_for_update().first()
+    if row is None:
+        row = models.SiteHealth(site_id=site_id, reachable=reachable,
+                                sample_reachable=reachable)
+        context.session.add(row)
+        before = None
+    else:
+        before = row.reachable
+        if row.sample_reachable == reachable:
+            row.reachable = reachable
+        row.sample_reachable = reachable
+    row.checked_at = now
+    row.detail = detail
+    context.session.flush()
+    return before, row.reachable
+
+
+@_reader
+def site_health_list(context):
+    return context.session.query(models.SiteHealth).all()

@@ -168,6 +168,86 @@ ProtectionGroup.current_primary_site_name = _site_name(
     ProtectionGroup.current_primary_site_id)
 
 
+class GroupHealth(Base):
+    """The latest look of the health watch at a protection group.
+
+    Kept by the site that holds the workload; not part of the metadata
+    the sites sync.
+    """
+    __tablename__ = 'group_health'
+
+    protection_group_id = sa.Column(
+        sa.String(36), sa.ForeignKey('protection_groups.id',
+                                     ondelete='CASCADE'),
+        primary_key=True)
+    checked_at = sa.Column(sa.DateTime, nullable=False)
+    rpo_seconds = sa.Column(sa.Float)
+    rpo_target_seconds = sa.Column(sa.Integer)
+    # The grade shown, and the grade of the latest sample: the shown one
+    # changes only when two consecutive samples agree.
+    rpo_grade = sa.Column(sa.String(16), nullable=False)
+    sample_grade = sa.Column(sa.String(16), nullable=False)
+    rpo_detail = sa.Column(sa.Text, nullable=False, default='')
+    failover_ready = sa.Column(sa.Boolean, nullable=False)
+    checks = sa.Column(sa.JSON, nullable=False, default=list)
+    newest_recovery_point = sa.Column(sa.JSON)
+    transfers = sa.Column(sa.JSON, nullable=False, default=list)
+    # Sync replication: when the pod was first seen out of sync.
+    out_of_sync_since = sa.Column(sa.DateTime)
+
+
+class HealthSample(Base):
+    """One look of the watch at a group, kept for plots.
+
+    ``keep`` says how long it stays: 0 a day, 1 (the first of its ten
+    minutes) a week, 2 (the first of its hour, or a grade change) until
+    ``[health] history_days``.
+    """
+    __tablename__ = 'health_samples'
+    __table_args__ = (
+        sa.Index('ix_health_samples0group0checked_at',
+                 'protection_group_id', 'checked_at'),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    protection_group_id = sa.Column(
+        sa.String(36), sa.ForeignKey('protection_groups.id',
+                                     ondelete='CASCADE'),
+        nullable=False)
+    checked_at = sa.Column(sa.DateTime, nullable=False, index=True)
+    rpo_seconds = sa.Column(sa.Float)
+    rpo_target_seconds = sa.Column(sa.Integer)
+    rpo_grade = sa.Column(sa.String(16), nullable=False)
+    failover_ready = sa.Column(sa.Boolean, nullable=False)
+    failing_checks = sa.Column(sa.JSON, nullable=False, default=list)
+    keep = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class SiteHealth(Base):
+    """Whether this site's watch reaches a site (the peer)."""
+    __tablename__ = 'site_health'
+
+    site_id = sa.Column(sa.String(36),
+                        sa.ForeignKey('sites.id', ondelete='CASCADE'),
+                        primary_key=True)
+    checked_at = sa.Column(sa.DateTime, nullable=False)
+    # Shown state and latest sample, as for the RPO grade.
+    reachable = sa.Column(sa.Boolean, nullable=False)
+    sample_reachable = sa.Column(sa.Boolean, nullable=False)
+    detail = sa.Column(sa.Text, nullable=False, default='')
+
+
+# What a list of groups shows of their health, read in the same query.
+ProtectionGroup.rpo_grade = orm.column_property(
+    sa.select(GroupHealth.rpo_grade)
+    .where(GroupHealth.protection_group_id == ProtectionGroup.id)
+    .correlate_except(GroupHealth).scalar_subquery())
+ProtectionGroup.failover_ready = orm.column_property(
+    sa.select(GroupHealth.failover_ready)
+    .where(GroupHealth.protection_group_id == ProtectionGroup.id)
+    .correlate_except(GroupHealth).scalar_subquery())
+
+
 class ReplicationPolicy(Base):
     __tablename__ = 'replication_policies'
 

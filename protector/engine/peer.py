@@ -30,7 +30,8 @@ class PeerClient(object):
         self.site = site
         self.session = keystone.site_session(site)
 
-    def _request(self, method, path, group_name, **kwargs):
+    def _request(self, method, path, group_name, version=API_VERSION,
+                 **kwargs):
         try:
             endpoint = self.session.get_endpoint(
                 service_type='protector', interface='public',
@@ -41,7 +42,7 @@ class PeerClient(object):
                     % self.site.region_name)
             response = self.session.request(
                 endpoint.rstrip('/') + path, method, raise_exc=False,
-                headers={'OpenStack-API-Version': API_VERSION}, **kwargs)
+                headers={'OpenStack-API-Version': version}, **kwargs)
         except ks_exc.Unauthorized:
             raise exception.PeerUnreachable(
                 site=self.site.name, group=group_name,
@@ -80,6 +81,15 @@ class PeerClient(object):
         cls = _REFUSALS.get(code, exception.Conflict)
         return cls("Peer site '%s' refused %s: %s"
                    % (self.site.name, what, message))
+
+    def versions(self):
+        """``{group id: (version, digest)}`` of every copy on the peer."""
+        response = self._request('GET', _PATH % '', '*',
+                                 version='protector 1.2')
+        if response.status_code != 200:
+            raise self._refused(response, 'to list its protection groups')
+        return {m['id']: (m['version'], m['digest'])
+                for m in response.json()['metadata']}
 
     def get(self, group_id, group_name):
         """The peer's ``{version, digest, lease}`` of a group, or None."""

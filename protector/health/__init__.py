@@ -1,0 +1,1 @@
+"""Protection health: the continuous watch of RPO and failover readiness."""
