@@ -147,6 +147,11 @@ class MemberInvalid(Conflict):
     error_code = 'member_invalid'
 
 
+class QuotaInsufficient(Conflict):
+    """The target site's quotas cannot hold what the operation creates."""
+    error_code = 'quota_insufficient'
+
+
 class OperationRunning(Conflict):
     error_code = 'operation_running'
     message = ("Operation %(operation)s (%(type)s) is running on protection "

@@ -81,8 +81,8 @@ def servers(group, members, servers_here, error):
     if error:
         return unknown(name, error)
     present = {s['id'] for s in servers_here}
-    missing = ['%s (%s)' % (m.server_name, m.server_id) for m in members
-               if m.server_id not in present]
+    missing = ['%s (%s)' % (m['server_name'], m['server_id']) for m in members
+               if m['server_id'] not in present]
     if missing:
         return check(name, FAIL,
                      'Server(s) of the group no longer exist: %s.'
@@ -98,8 +98,8 @@ def volume_drift(group, members, volumes_here, error):
     if error:
         return unknown(name, error)
     protected = {v['volume_id'] for m in members
-                 for v in m.spec.get('volumes') or []}
-    by_server = {m.server_id: m for m in members}
+                 for v in m['spec'].get('volumes') or []}
+    by_server = {m['server_id']: m for m in members}
     drift = []
     for volume in volumes_here:
         for attachment in volume.get('attachments') or []:
@@ -109,12 +109,12 @@ def volume_drift(group, members, volumes_here, error):
     if not drift:
         return check(name, PASS,
                      'Every volume attached to a member is protected.')
-    names = sorted({m.server_name for m, _ in drift})
+    names = sorted({m['server_name'] for m, _ in drift})
     return check(
         name, FAIL,
         'Not protected, so not recovered by a failover: %s.' % ', '.join(
             'volume %s (%s) attached to %s' % (v.get('name') or '-',
-                                               v['id'], m.server_name)
+                                               v['id'], m['server_name'])
             for m, v in drift),
         "Detach the volume, or protect it: '%s protection-group "
         "member-remove %s %s', then member-add it again (and re-import "
@@ -135,7 +135,7 @@ def volume_groups(group, members, volumes_here, cinder_group_id,
     group_of = {v['id']: v.get('group_id') for v in volumes_here}
     outside = []
     for member in members:
-        for volume in member.spec.get('volumes') or []:
+        for volume in member['spec'].get('volumes') or []:
             volume_id = volume['volume_id']
             where = []
             if cinder_group_id and group_of.get(volume_id) != \
@@ -145,7 +145,7 @@ def volume_groups(group, members, volumes_here, cinder_group_id,
                 where.append("the array's replication group")
             if where:
                 outside.append('volume %s of %s is not in %s' % (
-                    volume_id, member.server_name, ' nor '.join(where)))
+                    volume_id, member['server_name'], ' nor '.join(where)))
     if outside:
         return check(name, FAIL, '; '.join(outside) + '.',
                      "'%s protection-group policy-set %s' with the same "
@@ -216,15 +216,15 @@ def mappings(group, members, source_site_id, target_name, listed, error):
                 problems.append(
                     'network %s (%s) of %s has no mapping to site %s'
                     % (port['network_id'], port['network_name'] or '-',
-                       member.server_name, target_name))
+                       member['server_name'], target_name))
         try:
-            resolver.flavor(member.spec.get('flavor'),
+            resolver.flavor(member['spec'].get('flavor'),
                             desired.flavor_override(member))
         except errors.CloudNotFound:
-            flavor = member.spec.get('flavor') or {}
+            flavor = member['spec'].get('flavor') or {}
             problems.append('flavor %s (%s) of %s has no mapping to site %s'
                             % (flavor.get('id'), flavor.get('name'),
-                               member.server_name, target_name))
+                               member['server_name'], target_name))
     if problems:
         return check(name, FAIL, '; '.join(sorted(set(problems))) + '.',
                      "'%s protection-group mapping-set %s "
@@ -247,7 +247,7 @@ def need(members, flavors=()):
         by_key.setdefault(flavor['name'], flavor)
     total = dict.fromkeys(TENANT_RESOURCES, 0)
     for member in members:
-        spec = member.spec
+        spec = member['spec']
         captured = spec.get('flavor') or {}
         flavor = by_key.get(desired.flavor_override(member)) or \
             by_key.get(captured.get('id')) or \

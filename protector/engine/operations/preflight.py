@@ -6,6 +6,8 @@ test failover) are skipped only with ``force``, which the operation
 records.
 """
 
+from oslo_log import log as logging
+
 from protector.common import exception
 from protector.db import api as db
 from protector.drivers import errors
@@ -14,7 +16,9 @@ from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
 from protector.engine.operations import steps
 from protector.engine import sync
+from protector.health import readiness
 
+LOG = logging.getLogger(__name__)
 CLI = 'openstack protector'
 # Group statuses each operation starts from.
 ALLOWED = {
@@ -226,6 +230,65 @@ def _volume_type(request, env):
                        ', '.join(t['name'] for t in types) or 'none'))
 
 
+def _drift(request, env):
+    """Refuse to move servers that have volumes the group does not protect.
+
+    The health watch runs the same check; a failover would leave those
+    volumes behind.
+    """
+    project = env.project(request.source)
+    try:
+        volumes = env.cloud(request.source).list_volumes(project)
+    except errors.DriverError as exc:
+        volumes, error = None, exc.msg
+    else:
+        error = None
+    result = readiness.volume_drift(request.group, request.members, volumes,
+                                    error)
+    if result['status'] == readiness.FAIL:
+        raise exception.Conflict(
+            reason='%s %s Or use --force to move the group without them.'
+                   % (result['detail'], result['fix']))
+
+
+def _quota(request, env):
+    """Refuse an operation the target's quotas cannot hold.
+
+    The same check as the health watch's: the tenant's project, and the
+    service project that adopts the replicated volumes before they are
+    handed to the tenant.
+    """
+    cloud = env.cloud(request.target)
+    project = env.project(request.target)
+    try:
+        needed = readiness.need(request.members, cloud.list_flavors(project))
+        service = cloud.service_project_id()
+        checks = [
+            readiness.quota('target_quota', request.target.name,
+                            'of the group', project, needed,
+                            cloud.get_quota_usage(project), None,
+                            readiness.TENANT_RESOURCES),
+            readiness.quota('adoption_quota', request.target.name,
+                            'that adopts the volumes', service, needed,
+                            cloud.get_quota_usage(service), None,
+                            readiness.ADOPTION_RESOURCES)]
+    except errors.DriverError as exc:
+        # Not knowing the quotas is no reason to refuse: the operation
+        # itself reports a quota it hits, and rolls back.
+        LOG.warning('Quotas of site %(site)s not read before the %(action)s '
+                    'of %(group)s: %(error)s',
+                    {'site': request.target.name, 'action': request.action,
+                     'group': request.group.name, 'error': exc.msg})
+        return
+    failed = [c for c in checks if c['status'] == readiness.FAIL]
+    if failed:
+        raise exception.QuotaInsufficient(
+            reason='Site %s cannot hold the %s of protection group %r: %s' % (
+                request.target.name, request.action.replace('_', ' '),
+                request.group.name, ' '.join(
+                    '%s %s' % (c['detail'], c['fix']) for c in failed)))
+
+
 def recovery_points(request, env):
     """Completed recovery points of the group on the target array."""
     try:
@@ -314,4 +377,7 @@ def run(request, env):
         raise exception.BadRequest('; '.join(problems) + '.',
                                    problems=problems)
     _volume_type(request, env)
+    if not request.unplanned:
+        _drift(request, env)
+    _quota(request, env)
     _snapshot(request, env)

@@ -103,6 +103,11 @@ class FakePeerClient(object):
     def _state(self, group_id):
         return self.peer.version(group_id), self.peer.digest(group_id)
 
+    def versions(self):
+        self._answer('*')
+        return {group_id: self._state(group_id)
+                for group_id in self.peer.documents}
+
     def get(self, group_id, group_name):
         self._answer(group_name)
         if group_id not in self.peer.documents:
