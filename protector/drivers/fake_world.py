@@ -20,10 +20,20 @@ A test can pause one process (``pause(pid)``): each driver call of that
 process then waits, outside the lock, until the test lets it go
 (``let_go``), so the test knows exactly which call the process is about
 to make when it kills it.
+
+Every call of a fake driver's public method is counted by method name
+(``call_counts()``, ``reset_call_counts()``), for benchmarks that tell how
+many calls a piece of the engine makes.  The counts are kept beside the
+world, not in it: counting a call that only reads must not rewrite the
+world's file.  With a state file they are lines appended to
+``<state_file>.calls`` (one small append per call, seen by every process
+that names the file); without one, a counter in this process.
 """
 
+import collections
 import contextlib
 import fcntl
+import functools
 import os
 import pickle
 import threading
@@ -167,11 +177,89 @@ def _write(path, raw, world):
 
 
 def reset():
-    """An empty world (clouds, arrays and pauses)."""
+    """An empty world (clouds, arrays and pauses), no call counted."""
     with transaction() as world:
         world.clouds.clear()
         world.arrays.clear()
         world.pauses.clear()
+    reset_call_counts()
+
+
+# Call counts
+
+_counting = threading.local()
+_memory_calls = collections.Counter()
+_memory_calls_lock = threading.Lock()
+
+
+def counted(method):
+    """Decorate a fake driver's public method: count each of its calls.
+
+    Only the calls from outside count: what the method calls of its
+    driver's other methods is part of it, as the requests behind a real
+    driver's method are.
+    """
+    name = method.__name__.encode()
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        if getattr(_counting, 'inside', False):
+            return method(*args, **kwargs)
+        _count(name)
+        _counting.inside = True
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _counting.inside = False
+    return wrapper
+
+
+def _calls_file():
+    path = CONF.fake_world.state_file
+    return path + '.calls' if path else None
+
+
+def _count(name):
+    path = _calls_file()
+    if path is None:
+        with _memory_calls_lock:
+            _memory_calls[name.decode()] += 1
+        return
+    # One write in append mode: processes do not overwrite each other's
+    # lines, and no lock is needed.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, name + b'\n')
+    finally:
+        os.close(fd)
+
+
+def call_counts():
+    """``{method name: calls}`` of the fake drivers since the last reset.
+
+    With a state file: the calls of every process sharing the world.
+    """
+    path = _calls_file()
+    if path is None:
+        with _memory_calls_lock:
+            return dict(_memory_calls)
+    try:
+        with open(path, 'rb') as calls:
+            names = calls.read().split()
+    except FileNotFoundError:
+        return {}
+    return dict(collections.Counter(name.decode() for name in names))
+
+
+def reset_call_counts():
+    """Start counting the fake drivers' calls from zero."""
+    path = _calls_file()
+    if path is None:
+        with _memory_calls_lock:
+            _memory_calls.clear()
+        return
+    with open(path, 'wb'):
+        pass
 
 
 # Pauses: a test stops a process at each of its calls

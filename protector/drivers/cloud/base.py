@@ -27,6 +27,9 @@ Shapes:
   'attachment_id'}]}`` (``volume_type`` is the type's name).
 - volume group: ``{'id', 'name', 'status', 'group_type', 'volume_types',
   'volume_ids'}``.
+- quota usage: ``{<resource>: {'limit', 'in_use'}}`` for the resources a
+  failover creates: ``instances``, ``cores``, ``ram`` (MiB), ``volumes``,
+  ``gigabytes`` and ``ports``; ``limit`` -1 is unlimited.
 
 Errors are those of ``protector.drivers.errors``: ``CloudNotFound`` (a
 ``NotFound``) for a missing resource, ``ResourceStateError`` and
@@ -57,6 +60,28 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
 
         :returns: ``[{'check', 'result', 'detail'}]`` with checks
             ``compute``, ``block-storage`` and ``network``.
+        """
+
+    @abc.abstractmethod
+    def service_project_id(self):
+        """The id of the project the site's service credentials are in.
+
+        ``manage_volume`` adopts backend volumes into that project before
+        it moves them into the tenant's, so during a failover every
+        adopted volume counts against its quota for a moment.
+        """
+
+    @abc.abstractmethod
+    def get_quota_usage(self, project_id):
+        """Limits and use of what a failover creates in ``project_id``.
+
+        ``project_id`` is any project of the site (a tenant's or the
+        service project); reading it needs no role in it.  Reserved
+        amounts (resources being created) count as in use.
+
+        :returns: ``{'instances', 'cores', 'ram' (MiB), 'volumes',
+            'gigabytes', 'ports'}``, each ``{'limit': int, 'in_use':
+            int}``; ``limit`` -1 is unlimited.
         """
 
     @abc.abstractmethod

@@ -17,6 +17,10 @@ file (read at each driver creation, so a test can change it), and its
 servers are captured as written there, a flavor, image or security group
 given by name becoming the object the real driver captures.
 
+Quotas are unlimited (-1) until a test sets a limit with ``set_quota()``;
+what is in use is counted from the project's servers (their flavors),
+volumes and ports.  The fake does not refuse what goes over a limit.
+
 ``[fake_cloud] backend_arrays`` maps a site name to the URL of the fake
 array behind its Cinder, as on a real site: managing a backend object
 adopts the array volume (renamed to the Cinder name, as the Pure backend
@@ -53,7 +57,9 @@ opts = [
 CONF.register_group(group)
 CONF.register_opts(opts, group=group)
 SERVICES = ('compute', 'block-storage', 'network')
+# The project of every site's service user (it owns the public network).
 ADMIN_PROJECT = 'fake-admin-project'
+QUOTAS = ('instances', 'cores', 'ram', 'volumes', 'gigabytes', 'ports')
 
 
 def reset():
@@ -72,6 +78,20 @@ def cloud(site_name):
         if site_name not in world.clouds:
             world.clouds[site_name] = FakeCloud(site_name)
         return world.clouds[site_name]
+
+
+def set_quota(site_name, project_id, **limits):
+    """Set quota limits of a project on a site (-1: unlimited).
+
+    ``limits`` are named as in ``get_quota_usage``: ``instances``,
+    ``cores``, ``ram`` (MiB), ``volumes``, ``gigabytes`` and ``ports``.
+    """
+    unknown = set(limits) - set(QUOTAS)
+    if unknown:
+        raise ValueError('no such quota: %s' % ', '.join(sorted(unknown)))
+    with fake_world.transaction():
+        cloud(site_name).quotas.setdefault(project_id, {}).update(
+            {name: int(limit) for name, limit in limits.items()})
 
 
 def _id():
@@ -123,6 +143,8 @@ class FakeCloud(object):
         self.group_types = {}
         # Backend objects no Cinder volume stands for: name -> (type, size).
         self.unmanaged = {}
+        # project id -> {resource: limit}; absent: unlimited.
+        self.quotas = {}
         public = self.add_network(ADMIN_PROJECT, 'public', external=True)
         self.add_subnet(ADMIN_PROJECT, public['id'], '203.0.113.0/24',
                         'public-subnet')
@@ -191,7 +213,10 @@ def _as_captured(spec, cloud):
 
 
 def _entry(method):
-    """Raise an injected failure; the call is one transaction."""
+    """Raise an injected failure; the call is one transaction.
+
+    It is counted too (``fake_world.call_counts``).
+    """
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         with fake_world.transaction(method.__name__):
@@ -199,7 +224,7 @@ def _entry(method):
             if pending:
                 raise pending.pop(0)
             return method(self, *args, **kwargs)
-    return wrapper
+    return fake_world.counted(wrapper)
 
 
 class FakeCloudDriver(base.CloudDriver):
@@ -268,6 +293,26 @@ class FakeCloudDriver(base.CloudDriver):
                                          'inventory of %s'
                                          % (service, self.site.name)})
         return checks
+
+    @_entry
+    def service_project_id(self):
+        return ADMIN_PROJECT
+
+    @_entry
+    def get_quota_usage(self, project_id):
+        cloud = self.cloud
+        servers = self._mine('servers', project_id)
+        flavors = [cloud.flavors[s['flavor_id']] for s in servers]
+        volumes = self._mine('volumes', project_id)
+        in_use = {'instances': len(servers),
+                  'cores': sum(f['vcpus'] for f in flavors),
+                  'ram': sum(f['ram'] for f in flavors),
+                  'volumes': len(volumes),
+                  'gigabytes': sum(v['size'] for v in volumes),
+                  'ports': len(self._mine('ports', project_id))}
+        limits = cloud.quotas.get(project_id, {})
+        return {name: {'limit': limits.get(name, -1),
+                       'in_use': in_use[name]} for name in QUOTAS}
 
     @_entry
     def list_replicated_volume_types(self):

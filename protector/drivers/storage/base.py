@@ -38,10 +38,44 @@ Recovery point record (``list_recovery_points`` and friends)::
 
 ``volumes`` maps the source volume name to the snapshot on the target; it
 is empty until the transfer completes.
+
+Replication overview of one array (``replication_overview``)::
+
+    {'array': 'https://fa-a.example.com',   # the URL called
+     'name': 'array-a',                     # what the array calls itself
+     'connections': [{'name': 'array-b',    # each connected array
+                      'connected': True,    # the link answers now
+                      'types': ['replication', 'sync-replication'],
+                      'status': 'connected'}],
+     'groups': {'pg-1': <group>},           # groups this array sends
+     'replicas': {'pg-1': <group>},         # groups this array receives
+     'pods': {'pod-1': {'healthy': True,
+                        'arrays': [{'name': 'array-a',
+                                    'status': 'online'}, ...]}}}
+
+    <group> = {'role': 'source' | 'target',
+               'source_array': 'array-a',
+               'newest_completed': 'array-a:pg-1.s42' or None,
+               'newest_completed_at': datetime or None,
+               'in_progress': [{'name', 'created_at', 'progress',
+                                'data_transferred'}]}   # newest first
+
+Groups are keyed by their name on the source (``replication_group_name``),
+without the ``<source array>:`` prefix the target shows; snapshots are
+named as recovery points (``<source array>:<group>.<suffix>``) in both
+roles, so that what the source and the target say can be compared.  A
+snapshot is completed, on the source, once its transfer to the target
+completed and, on the target, once every byte arrived; its time
+(``newest_completed_at``, ``created_at``) is when it was taken, the point
+in time of its data.  An array can hold a group in both roles (after a
+failback it still holds what it received while the other site ran the
+workload): ``groups`` and ``replicas`` keep them apart, and the caller
+picks by the direction it knows.
 """
 
 import abc
 import collections
+import datetime
 import hashlib
 import re
 
@@ -95,6 +129,33 @@ def derived_volume_name(prefix, name):
 def replication_group_name(group_id):
     """The array name of a protection group's replication group or pod."""
     return derived_volume_name('protector', group_id)
+
+
+def group_summaries(snapshots):
+    """``(groups, replicas)`` of a replication overview (see the module).
+
+    ``snapshots``: every protection group snapshot the array lists, as
+    ``{'name' (recovery point name), 'group', 'source_array', 'role',
+    'created_at', 'completed', 'progress', 'data_transferred'}``.  A
+    snapshot that is not completed is in progress, whatever holds it up
+    (a target that cannot be reached, a transfer under way).
+    """
+    found = {'source': {}, 'target': {}}
+    newest_first = sorted(snapshots, reverse=True, key=lambda snap: (
+        snap['created_at'] or datetime.datetime.min, snap['name']))
+    for snap in newest_first:
+        entry = found[snap['role']].setdefault(snap['group'], {
+            'role': snap['role'], 'source_array': snap['source_array'],
+            'newest_completed': None, 'newest_completed_at': None,
+            'in_progress': []})
+        if not snap['completed']:
+            entry['in_progress'].append({
+                key: snap[key] for key in ('name', 'created_at', 'progress',
+                                           'data_transferred')})
+        elif entry['newest_completed'] is None:
+            entry['newest_completed'] = snap['name']
+            entry['newest_completed_at'] = snap['created_at']
+    return found['source'], found['target']
 
 
 def retention_seconds(interval_seconds, retention):
@@ -266,6 +327,20 @@ class StorageDriver(object, metaclass=abc.ABCMeta):
             'lag_seconds' (now - newest_completed_at, None without one),
             'in_progress': [names], 'replication_enabled' and
             'interval_seconds' (None without ``source``)}``
+        """
+
+    @abc.abstractmethod
+    def replication_overview(self, array):
+        """What ``array`` knows of all its replication groups and pods.
+
+        For a watch that polls every array: a constant number of
+        requests whatever the number of groups, and tried once (a failure
+        is reported at once; the caller asks again at its next round).
+        A group appears once it has a snapshot.
+
+        :returns: the overview described in the module's doc.
+        :raises: the typed errors (``ArrayUnavailable`` when the array
+            does not answer, ``ArrayAuthFailed`` for a wrong token).
         """
 
     # -- sync replication ----------------------------------------------

@@ -21,7 +21,6 @@ to an array fail transiently, ``set_reachable()`` takes it off the network.
 Scheduled replication does not run: only ``replicate_now`` sends.
 """
 
-import time
 from urllib import parse
 
 from protector.drivers import fake_world
@@ -114,8 +113,16 @@ def fail(url, count=1, kind='unavailable'):
 
 
 def set_reachable(url, reachable=True):
-    with fake_world.transaction():
+    """Take the array off the network, or put it back.
+
+    Back on it, the snapshots other arrays could not send it start their
+    transfer.
+    """
+    with fake_world.transaction() as world:
         array(url).unreachable_until = 0.0 if reachable else float('inf')
+        if reachable:
+            for other in world.arrays.values():
+                other.tick()
 
 
 def _translate(exc, ref, resource, action):
@@ -127,6 +134,14 @@ def _translate(exc, ref, resource, action):
                                  ref.api_token))
 
 
+def _counted(cls):
+    """Count each call of the driver's operations (fake_world)."""
+    for name in base.StorageDriver.__abstractmethods__:
+        setattr(cls, name, fake_world.counted(getattr(cls, name)))
+    return cls
+
+
+@_counted
 class FakeStorageDriver(fake_replication.FakeReplicationMixin,
                         fake_pods.FakePodMixin, base.StorageDriver):
 
@@ -147,7 +162,7 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
                 unprocessed=True, detail='no array answers at %s (the fake '
                 'storage driver knows fake:// arrays, hosts under .test and '
                 'arrays added with fake.add_array)' % ref.url, **kwargs)
-        if found.unreachable_until > time.monotonic():
+        if not found.reachable():
             raise errors.ArrayUnavailable(
                 unprocessed=True, detail='connection refused', **kwargs)
         if found.failures:
@@ -276,6 +291,56 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
         return base.check('replication_group', 'passed',
                           'protection group %s replicates to %s' % (
                               name, tgt.name))
+
+    # -- the watch -----------------------------------------------------
+
+    def replication_overview(self, array):
+        ref = base.array_ref(array)
+        return self._do(ref, 'array %s' % ref.url,
+                        'read the replication state of', _overview,
+                        retry=False)
+
+
+def _overview(found):
+    """The replication overview of array ``found`` (one transaction)."""
+    snapshots = []
+    for name, snap in found.pgroup_snapshots.items():
+        if snap['kind'] == 'replica':
+            source_array, _, group = snap['group'].partition(':')
+            point, role = name, 'target'
+        else:
+            source_array, group, role = found.name, snap['group'], 'source'
+            point = '%s:%s' % (found.name, name)
+        transfer = found.transfer(snap)
+        progress = found.progress(snap)
+        snapshots.append({
+            'name': point, 'group': group, 'source_array': source_array,
+            'role': role, 'created_at': snap['created'],
+            'completed': bool(transfer['completed']), 'progress': progress,
+            'data_transferred': int(transfer['total'] * progress)})
+    groups, replicas = base.group_summaries(snapshots)
+    connections = []
+    for name, conn in sorted(found.connections.items()):
+        connected = conn['connected'] and (
+            found.world.array_named(name).reachable())
+        connections.append({
+            'name': name, 'connected': connected,
+            'types': list(conn['types']),
+            'status': 'connected' if connected else 'disconnected'})
+    pods = {}
+    # Like an array whose API predates pods (REST 1.13).
+    if _version(found.rest_version) >= (1, 13):
+        for name in sorted(found.pods):
+            arrays = fake_pods.pod_arrays(found, name)
+            pods[name] = {'healthy': fake_pods.healthy(arrays),
+                          'arrays': arrays}
+    return {'array': found.url, 'name': found.name,
+            'connections': connections, 'groups': groups,
+            'replicas': replicas, 'pods': pods}
+
+
+def _version(text):
+    return tuple(int(part) for part in text.split('.'))
 
 
 def _link_check(here, there):

@@ -5,8 +5,11 @@ connections to other arrays and pods.  Replication copies the bytes at once
 but shows the transfer as a real array does: the replicated snapshot is
 listed on the target with a progress that grows with time at the source
 array's ``replication_bandwidth`` (bytes per second; None: at once), and
-its volume snapshots exist only once it is complete.  A pod stretched to
-another array shares its volumes' bytes with it (always in sync).
+its volume snapshots exist only once it is complete.  The source keeps the
+state of the transfer on its own snapshot (``sent``): a snapshot taken
+while the target cannot be reached waits there, unsent, until the target
+answers again.  A pod stretched to another array shares its volumes' bytes
+with it (always in sync).
 
 Every method raises the typed errors of
 :mod:`protector.drivers.storage.errors`, with the same kinds of messages
@@ -23,6 +26,8 @@ from protector.drivers.storage import errors
 _NAME = re.compile(r'^(?:[A-Za-z0-9][A-Za-z0-9_-]{0,62}::)?'
                    r'[A-Za-z0-9][A-Za-z0-9_-]{0,62}$')
 _SUFFIX = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]{0,63}$')
+# The transfer of a local snapshot that has no target.
+UNSENT = {'started': None, 'duration': 0.0, 'completed': None, 'total': 0}
 
 
 class FakeArray(object):
@@ -48,6 +53,10 @@ class FakeArray(object):
         self.counter = 0
         # Volumes asked for exist (see fake.array).
         self.lenient = False
+
+    def reachable(self):
+        """Whether the array answers now (see ``fake.set_reachable``)."""
+        return self.unreachable_until <= time.monotonic()
 
     # -- errors --------------------------------------------------------
 
@@ -162,8 +171,33 @@ class FakeArray(object):
             self.snapshots['%s.%s' % (snap_name, volume)] = volumes[volume]
         self.pgroup_snapshots[snap_name] = {
             'group': name, 'created': timeutils.utcnow(), 'kind': 'local',
-            'volumes': volumes}
+            'volumes': volumes, 'sent': None}
         return snap_name
+
+    def send(self, snap_name, target):
+        """Send local snapshot ``snap_name`` to array ``target``.
+
+        Its ``sent`` holds the transfer as this array shows it.  While
+        the target cannot be reached nothing starts (progress 0): ``tick``
+        starts it once the target answers, as a real array retries.
+        """
+        snap = self.pgroup_snapshots[snap_name]
+        snap['sent'] = {'to': target.name, 'started': None, 'duration': 0.0,
+                        'completed': None, 'total': sum(
+                            len(data) for data in snap['volumes'].values())}
+        self.tick()
+
+    def _start(self, snap_name, snap):
+        try:
+            target = self.world.array_named(snap['sent']['to'])
+        except KeyError:
+            return
+        if not target.reachable():
+            return
+        remote = target.pgroup_snapshots[target.receive(self, snap_name,
+                                                        snap)]
+        snap['sent'].update(started=remote['started'],
+                            duration=remote['duration'])
 
     def receive(self, source, snap_name, snap):
         """Start receiving ``source``'s snapshot (already allowed)."""
@@ -180,22 +214,43 @@ class FakeArray(object):
         self.tick()
         return remote
 
+    @staticmethod
+    def transfer(snap):
+        """The transfer of a snapshot: a replica's own, a local one's sent.
+
+        ``{'started' (monotonic, None until it starts), 'duration',
+        'completed' (datetime or None), 'total' (bytes)}``.
+        """
+        if snap['kind'] == 'replica':
+            return snap
+        return snap.get('sent') or UNSENT
+
     def tick(self):
-        """Complete the transfers whose time has come."""
-        now = time.monotonic()
-        for name, snap in self.pgroup_snapshots.items():
-            if snap['kind'] != 'replica' or snap['completed']:
+        """Start transfers whose target answers again, end finished ones."""
+        for name, snap in list(self.pgroup_snapshots.items()):
+            transfer = self.transfer(snap)
+            if transfer['completed'] or transfer is UNSENT:
                 continue
-            if now - snap['started'] >= snap['duration']:
-                snap['completed'] = timeutils.utcnow()
-                for volume, data in snap['volumes'].items():
-                    self.snapshots['%s.%s' % (name, volume)] = data
+            if transfer['started'] is None:
+                self._start(name, snap)
+                if transfer['started'] is None:
+                    continue
+            if time.monotonic() - transfer['started'] >= (
+                    transfer['duration']):
+                transfer['completed'] = timeutils.utcnow()
+                if snap['kind'] == 'replica':
+                    for volume, data in snap['volumes'].items():
+                        self.snapshots['%s.%s' % (name, volume)] = data
 
     def progress(self, snap):
-        if snap['kind'] != 'replica' or snap['completed']:
+        """0..1 of the snapshot's transfer, 1 only once completed."""
+        transfer = self.transfer(snap)
+        if transfer['completed']:
             return 1.0
-        elapsed = time.monotonic() - snap['started']
-        return min(elapsed / snap['duration'], 0.999)
+        if transfer['started'] is None or not transfer['duration']:
+            return 0.0
+        elapsed = time.monotonic() - transfer['started']
+        return min(elapsed / transfer['duration'], 0.999)
 
     def destroy_group(self, name):
         group = self.pgroups.get(name)

@@ -1,9 +1,24 @@
 """Pods of the fake storage driver: a pod stretched to a second array
 shares its volumes' bytes with it, so both copies are always equal."""
 
-import time
-
 from protector.drivers.storage import errors
+
+
+def pod_arrays(found, name):
+    """``[{'name', 'status'}]`` of pod ``name`` as array ``found`` sees it.
+
+    An array off the network is ``offline``.
+    """
+    arrays = []
+    for member in found.pod(name, 'read')['arrays']:
+        online = found.world.array_named(member).reachable()
+        arrays.append({'name': member,
+                       'status': 'online' if online else 'offline'})
+    return arrays
+
+
+def healthy(arrays):
+    return all(a['status'] == 'online' for a in arrays)
 
 
 class FakePodMixin(object):
@@ -58,20 +73,13 @@ class FakePodMixin(object):
 
     def pod_status(self, array, name):
         def status(found):
-            pod = found.pod(name, 'read')
-            arrays = []
-            for member in pod['arrays']:
-                other = found.world.array_named(member)
-                online = other.unreachable_until <= time.monotonic()
-                arrays.append({'name': member,
-                               'status': 'online' if online else 'offline'})
+            arrays = pod_arrays(found, name)
             prefix = name + '::'
             return {'name': name, 'arrays': arrays,
-                    'promotion_status': pod['promotion'],
+                    'promotion_status': found.pod(name)['promotion'],
                     'volumes': sorted(v for v in found.volumes
                                       if v.startswith(prefix)),
-                    'healthy': all(a['status'] == 'online'
-                                   for a in arrays)}
+                    'healthy': healthy(arrays)}
         return self._do(array, 'pod %s' % name, 'read', status)
 
     def unstretch_pod(self, array, name, force=False):
@@ -80,7 +88,7 @@ class FakePodMixin(object):
             prefix = name + '::'
             for member in [m for m in pod['arrays'] if m != found.name]:
                 other = found.world.array_named(member)
-                if other.unreachable_until > time.monotonic() and not force:
+                if not other.reachable() and not force:
                     raise found.error(
                         errors.ArrayConflict, 'pod %s' % name,
                         'remove array %s from' % member,

@@ -101,7 +101,7 @@ class FakeReplicationMixin(object):
             snap_name = src.snapshot_group(group,
                                            suffix or src.next_suffix())
             for tgt in targets:
-                tgt.receive(src, snap_name, src.pgroup_snapshots[snap_name])
+                src.send(snap_name, tgt)
             return '%s:%s' % (src.name, snap_name)
         return self._do(source, 'protection group %s' % group,
                         'snapshot and replicate', replicate)

@@ -131,5 +131,13 @@ class PureEmulatorContract(storage_contract.StorageDriverContract,
         restart.start()
         self.addCleanup(restart.join)
 
+    def set_reachable(self, array, reachable):
+        """Stop the emulator, or start it again (same port and state)."""
+        emulator = self.emulator(array)
+        if not reachable:
+            emulator.stop()
+        elif emulator.process is None:
+            emulator.start()
+
     def record_timing(self, what, seconds):
         print('\n%s: %.2f s' % (what, seconds))

@@ -52,6 +52,7 @@ from protector.drivers.cloud.openstack import common
 from protector.drivers.cloud.openstack import compute
 from protector.drivers.cloud.openstack import network
 from protector.drivers.cloud.openstack import options
+from protector.drivers.cloud.openstack import quotas
 from protector.drivers import errors
 
 LOG = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ list_opts = options.list_opts
 class OpenStackCloudDriver(capture.CaptureMixin, compute.ComputeMixin,
                            network.NetworkMixin,
                            block_storage.BlockStorageMixin,
-                           common.Plumbing):
+                           quotas.QuotaMixin, common.Plumbing):
     """One site's OpenStack, as the engine needs it."""
 
     def check_services(self):

@@ -352,9 +352,7 @@ class BlockStorageMixin(object):
                     c.block_storage.get_volume(volume.id))))
         self.wait('manage', resource, fetch, 'available', timeout,
                   failed=VOLUME_FAILED)
-        own_project = self.call('read the project of', 'the service user',
-                                self.session.get_project_id)
-        if own_project != project_id:
+        if self.service_project_id() != project_id:
             self._transfer(project_id, volume.id)
         return self.wait_for_volume(project_id, volume.id, 'available',
                                     timeout)

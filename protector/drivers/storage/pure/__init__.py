@@ -21,6 +21,7 @@ from oslo_config import cfg
 from protector.drivers.storage import base
 from protector.drivers.storage.pure import checks
 from protector.drivers.storage.pure import client
+from protector.drivers.storage.pure import overview
 from protector.drivers.storage.pure import pods
 from protector.drivers.storage.pure import recovery
 from protector.drivers.storage.pure import replication
@@ -34,6 +35,7 @@ class PureStorageDriver(checks.CheckMixin,
                         replication.AsyncReplicationMixin,
                         recovery.RecoveryPointMixin,
                         pods.PodMixin,
+                        overview.OverviewMixin,
                         base.StorageDriver):
     """FlashArray replication for protector (see the module's doc)."""
 

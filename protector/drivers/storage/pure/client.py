@@ -203,13 +203,16 @@ class Connector(object):
     def call(self, array, resource, action, method, *args, **kwargs):
         """``client.<method>(*args, **kwargs)`` on ``array``.
 
-        ``idempotent=False`` marks a call that creates something.
+        ``idempotent=False`` marks a call that creates something;
+        ``retry=False`` tries once (a probe that reports at once).
         """
-        session = self.session(array)
+        retry = kwargs.pop('retry', True)
+        session = self.session(array, retry=retry)
         func = getattr(session.client, method)
+        retrier = self.retrier if retry else self.probe_retrier
         try:
-            return self.retrier.call(array, resource, action, func, *args,
-                                     **kwargs)
+            return retrier.call(array, resource, action, func, *args,
+                                **kwargs)
         except errors.ArrayAuthFailed:
             # The token was revoked or changed: log in afresh next time.
             self.forget(array)

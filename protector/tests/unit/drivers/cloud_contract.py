@@ -163,6 +163,38 @@ class CloudDriverContract(object):
         self.assertRaises(exception.NotFound, self.driver.find_image,
                           self.project_id, self.name('no-image'))
 
+    # Quotas
+
+    def assertQuotaUsage(self, usage):
+        self.assertEqual({'instances', 'cores', 'ram', 'volumes',
+                          'gigabytes', 'ports'}, set(usage))
+        for name, entry in usage.items():
+            self.assertEqual({'limit', 'in_use'}, set(entry), name)
+            self.assertIsInstance(entry['limit'], int, name)
+            self.assertIsInstance(entry['in_use'], int, name)
+            self.assertGreaterEqual(entry['limit'], -1, name)
+            self.assertGreaterEqual(entry['in_use'], 0, name)
+
+    def test_quota_usage_of_a_project_and_of_the_service_project(self):
+        self.assertQuotaUsage(self.driver.get_quota_usage(self.project_id))
+        service = self.driver.service_project_id()
+        self.assertIsInstance(service, str)
+        self.assertNotEqual(self.project_id, service)
+        self.assertEqual(service, self.make_driver().service_project_id())
+        self.assertQuotaUsage(self.driver.get_quota_usage(service))
+
+    def test_quota_usage_counts_what_the_project_creates(self):
+        network, subnet = self.network(6)
+        before = self.driver.get_quota_usage(self.project_id)
+        self.volume('counted', size=1)
+        self.port(network, subnet, (self.cidr % 6).replace('.0/24', '.60'))
+        after = self.driver.get_quota_usage(self.project_id)
+        for name, added in (('volumes', 1), ('gigabytes', 1), ('ports', 1),
+                            ('instances', 0)):
+            self.assertEqual(before[name]['in_use'] + added,
+                             after[name]['in_use'], name)
+            self.assertEqual(before[name]['limit'], after[name]['limit'])
+
     # Networking
 
     def test_ports_keep_their_address_and_mac(self):

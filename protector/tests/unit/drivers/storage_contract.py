@@ -37,12 +37,15 @@ class StorageDriverContract(object):
       ``volume_names(array)``: what the cloud does to volumes;
     - ``interrupt(array)``: the next calls to the array fail transiently
       for a moment, then it answers again (None skips that test);
+    - ``set_reachable(array, reachable)``: take the array off the network
+      until it is put back (None skips the tests that need it);
     - ``slow_data``: bytes of data whose transfer from ``source`` takes a
       second or more; ``transfer_timeout``: seconds a transfer may take.
     """
 
     stranger = None
     interrupt = None
+    set_reachable = None
     transfer_timeout = 60
     slow_data = 8 * MIB
 
@@ -102,6 +105,18 @@ class StorageDriverContract(object):
         point = self.driver.replicate_now(source or self.source, group)
         return self.driver.wait_for_recovery_point(
             target or self.target, point, timeout=self.transfer_timeout)
+
+    def wait_for(self, what, func):
+        """``func()`` once it is true, within ``transfer_timeout``."""
+        deadline = time.monotonic() + self.transfer_timeout
+        while True:
+            value = func()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                self.fail('%s did not happen within %s s' % (
+                    what, self.transfer_timeout))
+            time.sleep(0.1)
 
     def record_timing(self, what, seconds):
         """Runners may print or collect timings."""
@@ -241,6 +256,9 @@ class StorageDriverContract(object):
         self.assertIn(self.source.url, str(exc))
         self.assertNotIn(wrong.api_token, str(exc))
         self.assertIn('policy-set', str(exc))
+        exc = self.raises(errors.ArrayAuthFailed,
+                          self.driver.replication_overview, wrong)
+        self.assertNotIn(wrong.api_token, str(exc))
 
     def test_transient_failures_are_retried(self):
         if self.interrupt is None:
@@ -417,6 +435,84 @@ class StorageDriverContract(object):
         self.assertEqual([], self.driver.delete_volumes(
             self.source, ['volume-%s' % uuid.uuid4()]))
 
+    # -- the overview the health watch reads ---------------------------
+
+    def sent(self, group, done=None):
+        """The source's overview entry of ``group``.
+
+        ``done``: wait until this snapshot's transfer is completed there
+        (the source learns it just after the target).
+        """
+        def entry():
+            found = self.driver.replication_overview(self.source)[
+                'groups'].get(group)
+            if done is None or (found and
+                                found['newest_completed'] == done):
+                return found
+        return self.wait_for('the source seeing %s sent' % done, entry)
+
+    def test_overview_of_both_arrays_after_a_transfer(self):
+        name, described = self.group([self.volume()])
+        record = self.replicate(name)
+        source_name = described['source_array']
+        target_name = described['targets'][0]['name']
+
+        target = self.driver.replication_overview(self.target)
+        self.assertEqual({'array', 'name', 'connections', 'groups',
+                          'replicas', 'pods'}, set(target))
+        self.assertEqual((self.target.url, target_name),
+                         (target['array'], target['name']))
+        self.assertEqual({'role': 'target', 'source_array': source_name,
+                          'newest_completed': record['name'],
+                          'newest_completed_at': record['created_at'],
+                          'in_progress': []}, target['replicas'][name])
+        self.assertNotIn(name, target['groups'])
+
+        sent = self.sent(name, done=record['name'])
+        self.assertEqual(('source', source_name, []), (
+            sent['role'], sent['source_array'], sent['in_progress']))
+        self.assertLess(abs((sent['newest_completed_at'] -
+                             record['created_at']).total_seconds()), 2)
+        source = self.driver.replication_overview(self.source)
+        self.assertEqual((self.source.url, source_name),
+                         (source['array'], source['name']))
+        self.assertNotIn(name, source['replicas'])
+        [link] = [c for c in source['connections']
+                  if c['name'] == target_name]
+        self.assertTrue(link['connected'], link)
+        self.assertIn('replication', link['types'])
+        self.assertTrue(link['status'])
+
+    def test_overview_of_the_source_while_the_target_is_away(self):
+        if self.set_reachable is None:
+            self.skipTest('the runner cannot take an array off the network')
+        name, _ = self.group([self.volume()])
+        first = self.replicate(name)
+        self.sent(name, done=first['name'])
+        self.set_reachable(self.target, False)
+        self.addCleanup(self.set_reachable, self.target, True)
+        self.raises(errors.ArrayUnavailable,
+                    self.driver.replication_overview, self.target)
+
+        point = self.driver.replicate_now(self.source, name)
+        sent = self.sent(name)
+        # The newest snapshot the target has ages; the new one waits.
+        self.assertEqual(first['name'], sent['newest_completed'])
+        [waiting] = sent['in_progress']
+        self.assertEqual(point, waiting['name'])
+        self.assertLess(waiting['progress'], 1.0)
+        self.assertGreaterEqual(waiting['created_at'],
+                                sent['newest_completed_at'])
+
+        self.set_reachable(self.target, True)
+        record = self.driver.wait_for_recovery_point(
+            self.target, point, timeout=self.transfer_timeout)
+        sent = self.sent(name, done=point)
+        self.assertEqual(record['created_at'], self.driver.
+                         replication_overview(self.target)['replicas'][
+                             name]['newest_completed_at'])
+        self.assertEqual([], sent['in_progress'])
+
     def test_array_volume_names_follow_the_template(self):
         volume_id = str(uuid.uuid4())
         name = self.driver.volume_name_template % {'id': volume_id}
@@ -447,6 +543,15 @@ class StorageDriverContract(object):
         status = self.wait_healthy(self.target, pod)
         self.assertTrue(status['healthy'], status)
         self.assertEqual(2, len(status['arrays']))
+
+        def healthy_in_the_overview():
+            found = self.driver.replication_overview(self.source)[
+                'pods'].get(pod)
+            return found if found and found['healthy'] else None
+        seen = self.wait_for('the pod healthy in the overview',
+                             healthy_in_the_overview)
+        self.assertEqual(sorted(a['name'] for a in status['arrays']),
+                         sorted(a['name'] for a in seen['arrays']))
         self.assertEqual([in_pod], status['volumes'])
         self.assertEqual(data, self.read_volume(self.target, in_pod))
         again = self.driver.ensure_pod(self.source, self.target, pod,

@@ -63,6 +63,63 @@ class TestFakeCloud(testtools.TestCase):
                          [c['result'] for c in driver.check_services()])
         self.assertEqual([], driver.list_replicated_volume_types())
 
+    def test_quotas_are_unlimited_until_a_test_sets_them(self):
+        driver = fake.FakeCloudDriver(SITE, None)
+        self.assertEqual({'limit': -1, 'in_use': 0},
+                         driver.get_quota_usage('p')['instances'])
+        fake.set_quota('site-a', 'p', instances=2, ram=4096)
+        fake.set_quota('site-a', 'p', cores=3)
+        usage = driver.get_quota_usage('p')
+        self.assertEqual((2, 3, 4096, -1), (
+            usage['instances']['limit'], usage['cores']['limit'],
+            usage['ram']['limit'], usage['volumes']['limit']))
+        self.assertEqual(-1, driver.get_quota_usage('q')['instances'][
+            'limit'])
+        self.assertRaises(ValueError, fake.set_quota, 'site-a', 'p',
+                          floating_ips=1)
+
+    def test_quota_in_use_of_servers_volumes_and_ports(self):
+        driver = fake.FakeCloudDriver(SITE, None)
+        network = driver.create_network('p', 'net')
+        driver.create_subnet('p', network['id'], '10.7.0.0/24')
+        for size in (1, 3):
+            boot = driver.create_volume('p', size, volume_type='replicated',
+                                        image_id='cirros')
+            driver.wait_for_volume('p', boot['id'], 'available')
+            driver.create_server('p', {
+                'name': 'web-%d' % size, 'flavor': 'm1.small',
+                'volumes': [{'volume_id': boot['id'], 'boot_index': 0}],
+                'ports': [{'network_id': network['id']}]})
+        driver.create_volume('q', 5)
+        usage = driver.get_quota_usage('p')
+        self.assertEqual({'instances': 2, 'cores': 2, 'ram': 4096,
+                          'volumes': 2, 'gigabytes': 4, 'ports': 2},
+                         {k: v['in_use'] for k, v in usage.items()})
+        self.assertEqual(1, driver.get_quota_usage('q')['volumes'][
+            'in_use'])
+
+    def test_the_service_project_owns_the_public_network(self):
+        driver = fake.FakeCloudDriver(SITE, None)
+        service = driver.service_project_id()
+        public = driver.list_networks('p', external=True)
+        self.assertEqual([service], [fake.cloud('site-a').networks[
+            n['id']]['project_id'] for n in public])
+
+    def test_calls_are_counted_once_per_call_from_outside(self):
+        driver = fake.FakeCloudDriver(SITE, None)
+        network = driver.create_network('p', 'net')
+        driver.create_subnet('p', network['id'], '10.6.0.0/24')
+        fake_world.reset_call_counts()
+        # create_port reads the network and the subnet through the
+        # driver: that is part of the one call.
+        driver.create_port('p', network['id'])
+        driver.create_port('p', network['id'])
+        driver.get_quota_usage('p')
+        self.assertEqual({'create_port': 2, 'get_quota_usage': 1},
+                         fake_world.call_counts())
+        fake_world.reset_call_counts()
+        self.assertEqual({}, fake_world.call_counts())
+
     def test_injected_failure_is_raised_once(self):
         driver = fake.FakeCloudDriver(SITE, None)
         busy = errors.CloudBusy(site='site-a', resource='volume v',

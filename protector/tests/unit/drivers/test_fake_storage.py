@@ -3,6 +3,7 @@ and with a shared world."""
 
 import testtools
 
+from protector.drivers import fake_world
 from protector.drivers.storage import base
 from protector.drivers.storage import errors
 from protector.drivers.storage import fake
@@ -86,6 +87,62 @@ class TestFakeStorage(testtools.TestCase):
         self.assertEqual(['fa-b'], [a['name'] for a in status['arrays']])
         self.assertEqual(b'data', fake.read_volume(B.url,
                                                    'pod::volume-1')[:4])
+
+    def test_a_snapshot_waits_unsent_while_the_target_is_away(self):
+        self.protected()
+        first = self.driver.replicate_now(A, 'pg')
+        fake.set_reachable(B.url, False)
+        point = self.driver.replicate_now(A, 'pg')
+
+        overview = self.driver.replication_overview(A)
+        self.assertEqual([{'name': 'fa-b', 'connected': False,
+                           'types': ['replication'],
+                           'status': 'disconnected'}],
+                         overview['connections'])
+        sent = overview['groups']['pg']
+        self.assertEqual(first, sent['newest_completed'])
+        self.assertEqual([(point, 0.0, 0)],
+                         [(p['name'], p['progress'], p['data_transferred'])
+                          for p in sent['in_progress']])
+
+        # Back on the network, the snapshot goes by itself.
+        fake.set_reachable(B.url, True)
+        self.assertTrue(self.driver.get_recovery_point(B, point)[
+            'completed'])
+        self.assertEqual(point, self.driver.replication_overview(A)[
+            'groups']['pg']['newest_completed'])
+
+    def test_after_a_failback_an_array_holds_a_group_both_ways(self):
+        self.protected()
+        before = self.driver.replicate_now(A, 'pg')
+        self.driver.reverse(B, A, 'pg', ['volume-copy'], 300, 2)
+        back = self.driver.replicate_now(B, 'pg')
+
+        overview = self.driver.replication_overview(A)
+        self.assertEqual(('source', 'fa-a', before), (
+            overview['groups']['pg']['role'],
+            overview['groups']['pg']['source_array'],
+            overview['groups']['pg']['newest_completed']))
+        self.assertEqual(('target', 'fa-b', back), (
+            overview['replicas']['pg']['role'],
+            overview['replicas']['pg']['source_array'],
+            overview['replicas']['pg']['newest_completed']))
+
+    def test_an_overview_is_one_call_tried_once(self):
+        self.protected()
+        fake_world.reset_call_counts()
+        fake.fail(A.url)
+        self.assertRaises(errors.ArrayUnavailable,
+                          self.driver.replication_overview, A)
+        self.assertEqual('fa-a', self.driver.replication_overview(A)['name'])
+        self.assertEqual({'replication_overview': 2},
+                         fake_world.call_counts())
+
+    def test_no_pods_in_the_overview_of_an_array_without_them(self):
+        fake.add_array('https://old.example.com', 'old', 'token',
+                       rest_version='1.12')
+        self.assertEqual({}, self.driver.replication_overview(
+            ('https://old.example.com', 'token'))['pods'])
 
     def test_reset_forgets_the_arrays(self):
         self.protected()

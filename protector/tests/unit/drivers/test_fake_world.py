@@ -112,6 +112,20 @@ class TestSharedWorld(testtools.TestCase):
         self.assertEqual(120, len(addresses))
         self.assertEqual(120, len({p['mac_address'] for p in ports}))
 
+    def test_calls_of_every_process_are_counted(self):
+        network = _driver().create_network('p', 'counted')
+        _driver().create_subnet('p', network['id'], '10.8.0.0/24')
+        fake_world.reset_call_counts()
+
+        self.assertEqual(0, self.run_child('ports', network['id'], 5,
+                                           2).wait(60))
+        _driver().list_ports('p')
+
+        self.assertEqual({'create_port': 10, 'list_ports': 1},
+                         fake_world.call_counts())
+        fake_world.reset()
+        self.assertEqual({}, fake_world.call_counts())
+
     def test_a_process_killed_in_a_call_changes_nothing(self):
         before = _driver().check_services()
 

@@ -454,6 +454,71 @@ class TestSite(DriverTestCase):
         self.assertNotIn(hc.PASSWORD, error.msg)
 
 
+class TestQuotas(DriverTestCase):
+
+    def quota_answers(self):
+        on = self.cloud.on
+        nova = on('GET', hc.NOVA + '/os-quota-sets/%s/detail' % PROJECT,
+                  json={'quota_set': {
+                      'id': PROJECT,
+                      'instances': {'limit': 10, 'in_use': 2, 'reserved': 1},
+                      'cores': {'limit': 20, 'in_use': 4, 'reserved': 0},
+                      'ram': {'limit': -1, 'in_use': 4096, 'reserved': 512},
+                      'key_pairs': {'limit': 100, 'in_use': 0,
+                                    'reserved': 0}}})
+        cinder = on('GET', hc.CINDER + '/os-quota-sets/%s?usage=True'
+                    % PROJECT, json={'quota_set': {
+                        'id': PROJECT,
+                        'volumes': {'limit': 10, 'in_use': 3, 'reserved': 1,
+                                    'allocated': 0},
+                        'gigabytes': {'limit': 1000, 'in_use': 30,
+                                      'reserved': 0, 'allocated': 0},
+                        'volumes_lvmdriver-1': {'limit': -1, 'in_use': 3,
+                                                'reserved': 0}}})
+        neutron = on('GET', hc.NEUTRON + '/v2.0/quotas/%s/details' % PROJECT,
+                     json={'quota': {
+                         'port': {'limit': 50, 'used': 5, 'reserved': 2},
+                         'network': {'limit': 10, 'used': 1,
+                                     'reserved': 0}}})
+        return nova, cinder, neutron
+
+    def test_limits_and_use_reserved_included(self):
+        self.quota_answers()
+        self.assertEqual({
+            'instances': {'limit': 10, 'in_use': 3},
+            'cores': {'limit': 20, 'in_use': 4},
+            'ram': {'limit': -1, 'in_use': 4608},
+            'volumes': {'limit': 10, 'in_use': 4},
+            'gigabytes': {'limit': 1000, 'in_use': 30},
+            'ports': {'limit': 50, 'in_use': 7}},
+            self.driver.get_quota_usage(PROJECT))
+
+    def test_three_calls_with_the_service_token(self):
+        answers = self.quota_answers()
+        self.driver.get_quota_usage(PROJECT)
+        self.assertEqual([1, 1, 1], [a.call_count for a in answers])
+        self.assertEqual({'token-service'}, {
+            a.last_request.headers['X-Auth-Token'] for a in answers})
+        # No role in the project and no token scoped to it.
+        self.assertFalse(self.put_grant.called)
+        self.assertNotIn(PROJECT, self.cloud.scopes)
+
+    def test_a_refusal_is_a_typed_error_naming_the_project(self):
+        self.quota_answers()
+        self.cloud.on('GET', hc.NEUTRON + '/v2.0/quotas/%s/details'
+                      % PROJECT, status_code=403, json={'NeutronError': {
+                          'message': 'rule:get_quota is disallowed by '
+                                     'policy'}})
+        error = self.assertRaises(errors.CloudForbidden,
+                                  self.driver.get_quota_usage, PROJECT)
+        self.assertIn('read network quotas', error.msg)
+        self.assertIn(PROJECT, error.msg)
+
+    def test_the_service_project(self):
+        self.assertEqual(hc.SERVICE_PROJECT,
+                         self.driver.service_project_id())
+
+
 class TestBlockStorage(DriverTestCase):
 
     def setUp(self):

@@ -5,6 +5,7 @@ What it does against an array is checked by the storage contract against
 the FlashArray emulator (protector/tests/lab/test_storage_contract.py).
 """
 
+import datetime
 import json
 from unittest import mock
 
@@ -372,3 +373,99 @@ class TestReplicationEdges(DriverTestCase):
         self.assertEqual({'group': {}, 'stopped': False}, result)
         driver.ensure_replication_group.assert_called_once_with(
             PEER, ARRAY, 'pg', ['v'], 3600, 4)
+
+
+class TestOverview(DriverTestCase):
+
+    def answers(self, rest_version='1.19'):
+        array = self.flasharray('fa-a.example.com')
+        array.get_rest_version.return_value = rest_version
+        array.list_pgroups.return_value = [
+            # Sent to the target, then one the target has not received.
+            {'name': 'pg.1', 'source': 'pg',
+             'created': '2026-05-01T10:00:00Z',
+             'started': '2026-05-01T10:00:01Z', 'progress': 1.0,
+             'completed': '2026-05-01T10:00:09Z', 'data_transferred': 7},
+            {'name': 'pg.2', 'source': 'pg',
+             'created': '2026-05-01T10:05:00Z', 'started': None,
+             'progress': None, 'completed': None, 'data_transferred': 0},
+            # Received from fa-b (after a failback both ways exist).
+            {'name': 'fa-b:pg.7', 'source': 'fa-b:pg',
+             'created': '2026-04-30T08:00:00Z', 'progress': 1.0,
+             'completed': '2026-04-30T08:00:03Z', 'data_transferred': 3},
+            {'name': 'fa-b:pg.8', 'source': 'fa-b:pg',
+             'created': '2026-04-30T09:00:00Z', 'progress': 0.25,
+             'completed': None, 'data_transferred': 1024},
+            # A group in a pod, made here.
+            {'name': 'pod::pg.3', 'source': 'pod::pg',
+             'created': '2026-05-01T09:00:00Z', 'progress': 1.0,
+             'completed': '2026-05-01T09:00:01Z'}]
+        array.list_array_connections.return_value = [
+            {'array_name': 'fa-b', 'connected': False,
+             'type': ['replication', 'sync-replication'],
+             'management_address': '10.0.0.2'}]
+        array.list_pods.return_value = [
+            {'name': 'pod', 'promotion_status': 'promoted', 'arrays': [
+                {'name': 'fa-a', 'status': 'online'},
+                {'name': 'fa-b', 'status': 'offline'}]}]
+        self.FlashArray.side_effect = lambda target, **kw: self.clients[
+            target]
+        return array
+
+    def test_three_requests_and_what_they_say(self):
+        array = self.answers()
+        overview = self.driver().replication_overview(ARRAY)
+        self.assertEqual({
+            'array': ARRAY.url, 'name': 'fa-a',
+            'connections': [{'name': 'fa-b', 'connected': False,
+                             'types': ['replication', 'sync-replication'],
+                             'status': 'disconnected'}],
+            'groups': {
+                'pg': {'role': 'source', 'source_array': 'fa-a',
+                       'newest_completed': 'fa-a:pg.1',
+                       'newest_completed_at': datetime.datetime(
+                           2026, 5, 1, 10, 0),
+                       'in_progress': [{
+                           'name': 'fa-a:pg.2',
+                           'created_at': datetime.datetime(2026, 5, 1, 10,
+                                                           5),
+                           'progress': 0.0, 'data_transferred': 0}]},
+                'pod::pg': {'role': 'source', 'source_array': 'fa-a',
+                            'newest_completed': 'fa-a:pod::pg.3',
+                            'newest_completed_at': datetime.datetime(
+                                2026, 5, 1, 9, 0),
+                            'in_progress': []}},
+            'replicas': {
+                'pg': {'role': 'target', 'source_array': 'fa-b',
+                       'newest_completed': 'fa-b:pg.7',
+                       'newest_completed_at': datetime.datetime(
+                           2026, 4, 30, 8, 0),
+                       'in_progress': [{
+                           'name': 'fa-b:pg.8',
+                           'created_at': datetime.datetime(2026, 4, 30, 9,
+                                                           0),
+                           'progress': 0.25, 'data_transferred': 1024}]}},
+            'pods': {'pod': {'healthy': False, 'arrays': [
+                {'name': 'fa-a', 'status': 'online'},
+                {'name': 'fa-b', 'status': 'offline'}]}}}, overview)
+        array.list_pgroups.assert_called_once_with(snap=True, transfer=True)
+        array.list_array_connections.assert_called_once_with()
+        array.list_pods.assert_called_once_with()
+
+    def test_no_pods_before_rest_1_13(self):
+        array = self.answers(rest_version='1.12')
+        self.assertEqual({}, self.driver().replication_overview(ARRAY)[
+            'pods'])
+        array.list_pods.assert_not_called()
+
+    def test_an_array_that_does_not_answer_is_tried_once(self):
+        array = self.answers()
+        driver = self.driver(retry_attempts=4)
+        driver.replication_overview(ARRAY)
+        array.list_pgroups.side_effect = connection_error(
+            requests.ConnectionError('Failed to establish a new connection: '
+                                     '[Errno 111] Connection refused'))
+        exc = self.assertRaises(errors.ArrayUnavailable,
+                                driver.replication_overview, ARRAY)
+        self.assertEqual(2, array.list_pgroups.call_count)
+        self.assertNotIn(TOKEN, str(exc))

@@ -52,6 +52,9 @@ class FakeStorageContract(storage_contract.StorageDriverContract,
     def interrupt(self, array):
         fake.fail(array.url, count=2)
 
+    def set_reachable(self, array, reachable):
+        fake.set_reachable(array.url, reachable)
+
 
 class SharedFakeStorageContract(FakeStorageContract):
     """The fake with its world in a state file, as the functional sites."""

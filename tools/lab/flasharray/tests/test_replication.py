@@ -337,3 +337,33 @@ def test_transfer_survives_a_target_restart(pair):
     assert snap["progress"] == 1.0
     assert read(b.snapshot_path("%s.r.%s" % (remote, vol))) == read(
         a.path(vol))
+
+
+def test_the_source_lists_what_it_could_not_send(pair):
+    # What the health watch reads on the source: one listing of every
+    # snapshot with the state of its sending.
+    a, b = pair
+    ca, cb = a.client(), b.client()
+    vol = protected_volume(a, ca, size=4 * MIB)
+    pg = allowed_group(a, b, ca, cb, [vol])
+    remote = "%s:%s" % (a.name, pg)
+
+    def on_a():
+        return {s["name"]: s for s in ca.list_pgroups(snap=True,
+                                                      transfer=True)
+                if s["source"] == pg}
+
+    ca.create_pgroup_snapshot(pg, suffix="sent", replicate_now=True)
+    wait_for(lambda: on_a()[pg + ".sent"]["completed"],
+             what="A to see its snapshot sent")
+    b.stop()
+    try:
+        ca.create_pgroup_snapshot(pg, suffix="held", replicate_now=True)
+        held = on_a()[pg + ".held"]
+        assert (held["completed"], held["progress"]) == (None, 0.0)
+        assert on_a()[pg + ".sent"]["progress"] == 1.0
+    finally:
+        b.start()
+    wait_replicated(b.client(), remote + ".held")
+    wait_for(lambda: on_a()[pg + ".held"]["completed"],
+             what="A to send the snapshot once B is back")
