@@ -212,16 +212,11 @@ class Cycle(object):
             source_ref.url, target_ref.url,
             _connection(source_view, target_view), source_error))
         pod = name if group.replication_type == 'sync' else None
-        held = rpo.entry(source_view, name, 'source') or {}
-        if group.replication_type == 'sync':
-            held = (source_view or {}).get('pods', {}).get(name) or {}
+        held = ((source_view or {}).get('protected') or {}).get(name)
         checks.append(readiness.volume_groups(
             group, members, volumes,
             (group.consistency_groups or {}).get(self.local.name),
-            held.get('volumes'), volumes_error,
-            source_error or (None if held else
-                             'array %s does not list %s'
-                             % (source_ref.url, name)),
+            held or [], volumes_error, source_error,
             lambda volume_id: self.storage.array_volume_name(volume_id,
                                                              pod=pod)))
         return measured, checks

@@ -51,7 +51,9 @@ Replication overview of one array (``replication_overview``)::
      'replicas': {'pg-1': <group>},         # groups this array receives
      'pods': {'pod-1': {'healthy': True,
                         'arrays': [{'name': 'array-a',
-                                    'status': 'online'}, ...]}}}
+                                    'status': 'online'}, ...]}},
+     'protected': {'pg-1': ['volume-1', ...],   # the volumes of each
+                   'pod-1': ['pod-1::volume-2']}}  # own group and pod
 
     <group> = {'role': 'source' | 'target',
                'source_array': 'array-a',

@@ -334,9 +334,16 @@ def _overview(found):
             arrays = fake_pods.pod_arrays(found, name)
             pods[name] = {'healthy': fake_pods.healthy(arrays),
                           'arrays': arrays}
+    protected = {name: list(group['volumes'])
+                 for name, group in found.pgroups.items()
+                 if group['kind'] != 'replica'}
+    for name in found.volumes:
+        pod, _, _ = name.partition('::')
+        if pod != name and pod in pods:
+            protected.setdefault(pod, []).append(name)
     return {'array': found.url, 'name': found.name,
             'connections': connections, 'groups': groups,
-            'replicas': replicas, 'pods': pods}
+            'replicas': replicas, 'pods': pods, 'protected': protected}
 
 
 def _version(text):

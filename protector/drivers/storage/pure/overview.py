@@ -1,9 +1,11 @@
-"""What one array knows of all its replication, in three requests.
+"""What one array knows of all its replication, in a few requests.
 
 For the health watch, which asks every array once a round: every
 protection group snapshot with its transfer (``GET pgroup?snap=true&
-transfer=true``), the array connections (``GET array/connection``) and
-the pods (``GET pod``, from REST 1.13 on), whatever the number of groups.
+transfer=true``), the groups with their volumes (``GET pgroup``), the
+array connections (``GET array/connection``) and the pods (``GET pod``,
+from REST 1.13 on, and ``GET volume`` for their volumes when there are
+any), whatever the number of groups.
 """
 
 from protector.drivers.storage import base
@@ -44,12 +46,23 @@ class OverviewMixin(object):
                 pods.SYNC_REST_VERSION):
             found_pods = self._call(array, 'pods', 'list', 'list_pods',
                                     retry=False)
+        protected = {g['name']: list(g.get('volumes') or [])
+                     for g in self._call(array, 'protection groups', 'list',
+                                         'list_pgroups', retry=False)
+                     if _source_and_group(g['name'])[0] is None}
+        if found_pods:
+            for volume in self._call(array, 'volumes', 'list',
+                                     'list_volumes', retry=False):
+                pod, _, _ = volume['name'].partition('::')
+                if pod != volume['name']:
+                    protected.setdefault(pod, []).append(volume['name'])
         groups, replicas = base.group_summaries(
             [_snapshot(session.name, snap) for snap in snaps])
         return {'array': array.url, 'name': session.name,
                 'connections': [_connection(c) for c in links],
                 'groups': groups, 'replicas': replicas,
-                'pods': {p['name']: _pod(p) for p in found_pods}}
+                'pods': {p['name']: _pod(p) for p in found_pods},
+                'protected': protected}
 
 
 def _snapshot(here, snap):

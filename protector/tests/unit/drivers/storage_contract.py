@@ -459,7 +459,7 @@ class StorageDriverContract(object):
 
         target = self.driver.replication_overview(self.target)
         self.assertEqual({'array', 'name', 'connections', 'groups',
-                          'replicas', 'pods'}, set(target))
+                          'replicas', 'pods', 'protected'}, set(target))
         self.assertEqual((self.target.url, target_name),
                          (target['array'], target['name']))
         self.assertEqual({'role': 'target', 'source_array': source_name,
@@ -477,6 +477,8 @@ class StorageDriverContract(object):
         self.assertEqual((self.source.url, source_name),
                          (source['array'], source['name']))
         self.assertNotIn(name, source['replicas'])
+        self.assertEqual(described['volumes'], source['protected'][name])
+        self.assertNotIn(name, target['protected'])
         [link] = [c for c in source['connections']
                   if c['name'] == target_name]
         self.assertTrue(link['connected'], link)

@@ -380,7 +380,7 @@ class TestOverview(DriverTestCase):
     def answers(self, rest_version='1.19'):
         array = self.flasharray('fa-a.example.com')
         array.get_rest_version.return_value = rest_version
-        array.list_pgroups.return_value = [
+        snapshots = [
             # Sent to the target, then one the target has not received.
             {'name': 'pg.1', 'source': 'pg',
              'created': '2026-05-01T10:00:00Z',
@@ -400,6 +400,12 @@ class TestOverview(DriverTestCase):
             {'name': 'pod::pg.3', 'source': 'pod::pg',
              'created': '2026-05-01T09:00:00Z', 'progress': 1.0,
              'completed': '2026-05-01T09:00:01Z'}]
+        groups = [{'name': 'pg', 'volumes': ['v-1', 'v-2']},
+                  {'name': 'fa-b:pg', 'volumes': ['v-1', 'v-2']}]
+        array.list_pgroups.side_effect = lambda **kwargs: (
+            snapshots if kwargs.get('snap') else groups)
+        array.list_volumes.return_value = [{'name': 'v-1'},
+                                           {'name': 'pod::v-3'}]
         array.list_array_connections.return_value = [
             {'array_name': 'fa-b', 'connected': False,
              'type': ['replication', 'sync-replication'],
@@ -412,7 +418,7 @@ class TestOverview(DriverTestCase):
             target]
         return array
 
-    def test_three_requests_and_what_they_say(self):
+    def test_five_requests_and_what_they_say(self):
         array = self.answers()
         overview = self.driver().replication_overview(ARRAY)
         self.assertEqual({
@@ -447,16 +453,21 @@ class TestOverview(DriverTestCase):
                            'progress': 0.25, 'data_transferred': 1024}]}},
             'pods': {'pod': {'healthy': False, 'arrays': [
                 {'name': 'fa-a', 'status': 'online'},
-                {'name': 'fa-b', 'status': 'offline'}]}}}, overview)
-        array.list_pgroups.assert_called_once_with(snap=True, transfer=True)
+                {'name': 'fa-b', 'status': 'offline'}]}},
+            'protected': {'pg': ['v-1', 'v-2'], 'pod': ['pod::v-3']}},
+            overview)
+        self.assertEqual([mock.call(snap=True, transfer=True), mock.call()],
+                         array.list_pgroups.call_args_list)
         array.list_array_connections.assert_called_once_with()
         array.list_pods.assert_called_once_with()
+        array.list_volumes.assert_called_once_with()
 
     def test_no_pods_before_rest_1_13(self):
         array = self.answers(rest_version='1.12')
         self.assertEqual({}, self.driver().replication_overview(ARRAY)[
             'pods'])
         array.list_pods.assert_not_called()
+        array.list_volumes.assert_not_called()
 
     def test_an_array_that_does_not_answer_is_tried_once(self):
         array = self.answers()
@@ -467,5 +478,6 @@ class TestOverview(DriverTestCase):
                                      '[Errno 111] Connection refused'))
         exc = self.assertRaises(errors.ArrayUnavailable,
                                 driver.replication_overview, ARRAY)
-        self.assertEqual(2, array.list_pgroups.call_count)
+        # Two listings of the first round, one failed of the second.
+        self.assertEqual(3, array.list_pgroups.call_count)
         self.assertNotIn(TOKEN, str(exc))
