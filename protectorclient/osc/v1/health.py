@@ -66,9 +66,12 @@ class Report(command.Lister):
                                     self.app.stdout, parsed_args)
             return 0
         table = parsed_args.formatter == 'table'
+        rows = list(data)
         if table:
             self.before(parsed_args)
-        super().produce_output(parsed_args, column_names, data)
+        # An empty table would print as a blank line.
+        if rows or not table:
+            super().produce_output(parsed_args, column_names, rows)
         if table:
             self.after(parsed_args)
         return 0

@@ -114,6 +114,7 @@ class TestShowHealth(fakes.TestCommand):
         self.assertIn('| Watched By            | site-b ', out)
         self.assertIn("runs on site 'site-b'", out)
         self.assertIn('| Failover Ready        | - ', out)
+        self.assertTrue(out.endswith('+\n'), out)
         self.assertNotIn('| Check ', out)
 
 
