@@ -6,6 +6,8 @@ The looks are stored as the engine's health watch stores them
 """
 
 import datetime
+import json
+import os
 
 import jsonschema
 from oslo_utils import timeutils
@@ -23,6 +25,8 @@ MEMBER_A = dict(base.member_of(base.PROJECT_A), **V12)
 READER_A = dict(base.member_of(base.PROJECT_A, 'reader'), **V12)
 MEMBER_B = dict(base.member_of(base.PROJECT_B), **V12)
 NOW = datetime.datetime(2026, 12, 7, 10, 0, 0)
+SAMPLES = os.path.join(os.path.dirname(__file__), *[os.pardir] * 4,
+                       'api-ref', 'source', 'samples')
 
 
 def check(name, status='pass', detail='Fine.', fix=None):
@@ -365,3 +369,17 @@ class TestGroupBodies(HealthTestCase):
 
         self.assertIsNone(shown['rpo_grade'])
         self.assertIsNone(shown['failover_ready'])
+
+
+class TestAPIReferenceSamples(base.TestCase):
+    """The samples of the API reference have the shape served."""
+
+    def test_samples_follow_the_declared_schemas(self):
+        for name, handler in (
+                ('health-show-response.json', health.show),
+                ('health-show-peer-response.json', health.show),
+                ('health-history-response.json', health.history),
+                ('health-summary-response.json', health.summary)):
+            with open(os.path.join(SAMPLES, name)) as sample:
+                jsonschema.validate(json.load(sample),
+                                    endpoint.of(handler).response)
