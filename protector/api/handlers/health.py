@@ -6,6 +6,7 @@ stored: nothing here asks a cloud or an array.
 """
 
 import datetime
+import json
 import shlex
 
 from oslo_config import cfg
@@ -67,10 +68,10 @@ def _since(req):
     try:
         return timeutils.normalize_time(timeutils.parse_isotime(text))
     except (ValueError, OverflowError):
+        # Of the right form (the router checked it) but no real time.
         raise exception.InvalidQueryParameter(
-            name='since', reason='expected an ISO 8601 time such as '
-                                 '2026-12-07T09:30:00Z (got %s).'
-                                 % exception.excerpt(text))
+            name='since', reason='%s (got %s).' % (
+                schema.SINCE_FORM, exception.excerpt(json.dumps(text))))
 
 
 @endpoint.declare(version=(1, 2), query=schema.history_query,

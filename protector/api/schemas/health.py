@@ -29,11 +29,22 @@ def _object(properties, nullable=False):
             'additionalProperties': False}
 
 
+# What a 400 says about a bad ``since`` (the handler too, for a time of
+# the right form that does not exist, such as month 13).
+SINCE_FORM = 'expected an ISO 8601 time such as 2026-12-07T09:30:00Z'
+# More samples than the watch keeps with the default settings.
+MAX_SAMPLES = 100000
+
 history_query = {
-    'since': {'type': 'string', 'format': 'date-time',
+    # A date and a time, seconds and offset optional (without an offset,
+    # UTC).
+    'since': {'type': 'string',
+              'pattern': r'^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}'
+                         r'(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?$',
+              'description': SINCE_FORM,
               'title': 'The samples taken at or after this time, ISO 8601 '
                        '(default: 24 hours ago).'},
-    'limit': {'type': 'integer', 'minimum': 1,
+    'limit': {'type': 'integer', 'minimum': 1, 'maximum': MAX_SAMPLES,
               'title': 'At most this many samples, the oldest first '
                        '(default: every sample since then).'},
 }

@@ -219,18 +219,19 @@ class TestHistory(HealthTestCase):
         self.assertEqual(3, len(self.history()))
 
     def test_bad_since_is_400_naming_the_format(self):
-        for value in ('yesterday', '2026-13-01T00:00:00Z', '12/07/2026'):
+        for value in ('yesterday', '2026-13-01T00:00:00Z', '12/07/2026',
+                      '2026-12-07', '2026-12-07T25:00Z'):
             response = self.request('GET', self.health_path(
                 suffix='/history?since=' + value), headers=MEMBER_A)
 
             error = self.assertError(
                 response, 400, "Invalid query parameter 'since'",
                 'expected an ISO 8601 time such as 2026-12-07T09:30:00Z',
-                '(got %s)' % value)
+                '(got "%s")' % value)
             self.assertEqual('invalid_query_parameter', error['error_code'])
 
     def test_bad_limit_is_400(self):
-        for value in ('0', 'many'):
+        for value in ('0', 'many', '100001', '1' * 30):
             response = self.request('GET', self.health_path(
                 suffix='/history?limit=' + value), headers=MEMBER_A)
 
