@@ -130,7 +130,8 @@ def summary(req):
     return util.json_response({'health': {
         'projects': _projects(db.health_summary(ctx, site_id=local)),
         'not_ready': _not_ready(db.health_failing(ctx, site_id=local)),
-        # The watch looks at the peer; this site answers the request.
+        # The watch records whether it reaches the peer; this site is
+        # listed only if some look of it was ever recorded.
         'sites': [views.site_health(site, looks.get(site.id))
                   for site in sites if not site.is_local or
                   site.id in looks],
