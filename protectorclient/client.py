@@ -14,8 +14,9 @@ from keystoneauth1 import adapter
 from keystoneauth1 import exceptions as ks_exceptions
 
 from protectorclient import exceptions
-from protectorclient.v1 import mappings
 from protectorclient.v1 import consistency_groups
+from protectorclient.v1 import health
+from protectorclient.v1 import mappings
 from protectorclient.v1 import members
 from protectorclient.v1 import operations
 from protectorclient.v1 import plans
@@ -28,6 +29,8 @@ from protectorclient.v1 import tenant_mappings
 SERVICE_TYPE = 'protector'
 API_VERSION_HEADER = 'OpenStack-API-Version'
 DEFAULT_API_VERSION = '1.0'
+# The newest API version this library knows.
+MAX_API_VERSION = '1.2'
 
 # A catalog URL may end in /v1 or /v1/<project_id>; the API root is what
 # comes before.
@@ -80,6 +83,9 @@ class Client:
         self.recovery_points = recovery_points.RecoveryPointManager(self)
         self.consistency_groups = (
             consistency_groups.ConsistencyGroupManager(self))
+        self.health = health.HealthManager(self)
+        # Versions a site refused (406): it is older than this library.
+        self._unserved = set()
 
     @property
     def root_url(self):
@@ -133,17 +139,34 @@ class Client:
                    key=key)
 
     def request(self, method, path, body=None, params=None,
-                min_version=None):
+                min_version=None, prefer_version=None):
         """Send one request; return the decoded JSON body or None.
 
         ``min_version``: the API version the call needs (DR operations
         need 1.1); the header asks for it when the client's is lower.
+        ``prefer_version``: a version whose answer shows more (groups show
+        their health from 1.2), asked for in the same way; a site that
+        does not serve it yet (406) is asked again with the version the
+        call would use without it, and not asked for it again.
 
         :raises protectorclient.exceptions.HttpError: on a status >= 400.
         """
+        version = self._version_for(min_version)
+        if prefer_version is not None and \
+                prefer_version not in self._unserved:
+            preferred = self._version_for(prefer_version)
+            if preferred != version:
+                try:
+                    return self._send(method, path, body, params, preferred)
+                except exceptions.NotAcceptable as e:
+                    if e.error_code not in (None, 'version_not_supported'):
+                        raise
+                    self._unserved.add(prefer_version)
+        return self._send(method, path, body, params, version)
+
+    def _send(self, method, path, body, params, version):
         headers = {
-            API_VERSION_HEADER: 'protector %s' % self._version_for(
-                min_version),
+            API_VERSION_HEADER: 'protector %s' % version,
             'Accept': 'application/json',
         }
         kwargs = {'headers': headers, 'raise_exc': False}
@@ -163,9 +186,10 @@ class Client:
                 'protector-api answered %s %s with a body that is not '
                 'JSON.' % (method, path))
 
-    def get(self, path, params=None, min_version=None):
+    def get(self, path, params=None, min_version=None, prefer_version=None):
         return self.request('GET', path, params=params,
-                            min_version=min_version)
+                            min_version=min_version,
+                            prefer_version=prefer_version)
 
     def post(self, path, body=None, min_version=None):
         return self.request('POST', path, body=body,

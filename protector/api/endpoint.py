@@ -22,6 +22,10 @@ class Endpoint:
     query: dict = dataclasses.field(default_factory=dict)
     # The microversion that added the endpoint; older ones answer 404.
     version: tuple = (1, 0)
+    # JSON Schema of the body of a successful answer, for the OpenAPI
+    # description and for tests that check answers against it; None: only
+    # "an object" is described.
+    response: dict = None
 
 
 def declare(**kwargs):

@@ -62,9 +62,14 @@ def from_headers(headers):
     return version
 
 
+def of(req):
+    """The version of a request (the Microversion middleware read it)."""
+    return req.environ.get('protector.api_version', MIN_VERSION)
+
+
 def require(req, version):
     """Answer 404, as for an unknown path, below ``version``."""
-    if req.environ.get('protector.api_version', MIN_VERSION) < version:
+    if of(req) < version:
         raise exception.NotFound(
             kind='Resource', ident='%s (it needs "%s: %s %s" or newer)' % (
                 exception.excerpt(req.path, 200), HEADER, SERVICE_TYPE,

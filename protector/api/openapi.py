@@ -107,7 +107,7 @@ def _success(declared):
     response = {'description': _REASONS.get(declared.status, 'Success')}
     if declared.status != 204:
         response['content'] = {'application/json': {
-            'schema': {'type': 'object'}}}
+            'schema': declared.response or {'type': 'object'}}}
     return response
 
 

@@ -5,6 +5,7 @@ import webob.dec
 
 from protector.api import endpoint
 from protector.api.handlers import actions
+from protector.api.handlers import health
 from protector.api.handlers import members
 from protector.api.handlers import operations
 from protector.api.handlers import plans
@@ -68,6 +69,10 @@ ROUTES = {
         'POST': operations.cancel},
     '/v1/{project_id}/operations/{operation_id}/cleanup': {
         'POST': operations.cleanup},
+    # Microversion 1.2: protection health.
+    _PG + '/health': {'GET': health.show},
+    _PG + '/health/history': {'GET': health.history},
+    '/v1/admin/health': {'GET': health.summary},
 }
 
 # Paths answered without a token.

@@ -1,8 +1,15 @@
 """How each resource looks in a response.  Secrets never appear here."""
 
-from protector.api import util
+from oslo_config import cfg
 
+from protector.api import microversion
+from protector.api import util
+from protector.health import grades
+
+CONF = cfg.CONF
 _time = util.iso
+# The microversion that shows protection health.
+HEALTH_VERSION = (1, 2)
 
 
 def site(row):
@@ -38,7 +45,27 @@ def sync_state(row):
     return 'OUT OF SYNC'
 
 
-def protection_group(row):
+def watched_here(group):
+    """Whether this site's health watch looks at ``group``.
+
+    It looks at the groups whose workload runs here; a site's name is
+    [DEFAULT] site_name and never changes.
+    """
+    return group.current_primary_site_name == CONF.site_name
+
+
+def protection_group(row, version=microversion.MIN_VERSION):
+    body = _protection_group(row)
+    if version >= HEALTH_VERSION:
+        # A look kept from before the workload moved is stale: the other
+        # site's watch reports on the group now.
+        here = watched_here(row)
+        body['rpo_grade'] = row.rpo_grade if here else None
+        body['failover_ready'] = row.failover_ready if here else None
+    return body
+
+
+def _protection_group(row):
     return {
         'id': row.id, 'name': row.name, 'description': row.description,
         'project_id': row.project_id,
@@ -131,4 +158,64 @@ def operation(row):
         'started_at': _time(row.started_at),
         'completed_at': _time(row.completed_at),
         'created_at': _time(row.created_at),
+    }
+
+
+# Protection health (microversion 1.2)
+
+CHECK_FIELDS = ('name', 'status', 'detail', 'fix')
+TRANSFER_FIELDS = ('name', 'created_at', 'progress', 'data_transferred')
+
+
+def health(group, row):
+    """The latest look of this site's watch at ``group``."""
+    point = row.newest_recovery_point
+    return {
+        'protection_group_id': group.id,
+        'rpo_seconds': row.rpo_seconds,
+        'rpo_target_seconds': row.rpo_target_seconds,
+        'rpo_grade': row.rpo_grade,
+        'rpo_detail': row.rpo_detail or '',
+        'failover_ready': row.failover_ready,
+        'checks': [{k: check.get(k) for k in CHECK_FIELDS}
+                   for check in row.checks or []],
+        'newest_recovery_point': point and {
+            'name': point.get('name'), 'created_at': point.get('created_at')},
+        'transfers': [{k: transfer.get(k) for k in TRANSFER_FIELDS}
+                      for transfer in row.transfers or []],
+        'last_checked_at': _time(row.checked_at),
+        'watched_by': group.current_primary_site_name,
+    }
+
+
+def health_unknown(group, detail):
+    """The health of a group this site has no look at, and why."""
+    return {
+        'protection_group_id': group.id, 'rpo_seconds': None,
+        'rpo_target_seconds': None, 'rpo_grade': grades.UNKNOWN,
+        'rpo_detail': detail, 'failover_ready': None, 'checks': [],
+        'newest_recovery_point': None, 'transfers': [],
+        'last_checked_at': None,
+        'watched_by': group.current_primary_site_name,
+    }
+
+
+def health_sample(row):
+    return {
+        'checked_at': _time(row.checked_at),
+        'rpo_seconds': row.rpo_seconds,
+        'rpo_target_seconds': row.rpo_target_seconds,
+        'rpo_grade': row.rpo_grade,
+        'failover_ready': row.failover_ready,
+        'failing_checks': list(row.failing_checks or []),
+    }
+
+
+def site_health(site, row):
+    """Whether this site's watch reaches ``site``; ``row`` None: no look."""
+    return {
+        'id': site.id, 'name': site.name,
+        'reachable': row.reachable if row else None,
+        'detail': row.detail if row else 'Not checked yet.',
+        'checked_at': _time(row.checked_at) if row else None,
     }

@@ -944,33 +944,52 @@ def health_thin(context, now, history_days):
     return removed
 
 
+# The grade health_summary gives a group whose workload runs on another
+# site than the one asked about: that site's watch looks at it.
+NOT_WATCHED_HERE = 'not_watched_here'
+
+
 @_reader
-def health_summary(context, project_id=None):
+def health_summary(context, project_id=None, site_id=None):
     """Groups per project by grade and readiness.
 
+    :param site_id: the site whose watch is asked about; a group whose
+        workload runs elsewhere counts as grade ``NOT_WATCHED_HERE`` and
+        readiness None, whatever look of an earlier cycle is still kept
+        (``health_forget`` drops it at the next cycle).
     :returns: ``[(project_id, rpo_grade or None, failover_ready or None,
         count)]``; None: no look yet (or the peer watches the group).
     """
     PG, GH = models.ProtectionGroup, models.GroupHealth
+    grade, ready = GH.rpo_grade, GH.failover_ready
+    if site_id is not None:
+        elsewhere = PG.current_primary_site_id != site_id
+        grade = sa.case((elsewhere, NOT_WATCHED_HERE), else_=grade)
+        ready = sa.case((elsewhere, sa.null()), else_=ready)
+    grade, ready = grade.label('rpo_grade'), ready.label('failover_ready')
     query = context.session.query(
-        PG.project_id, GH.rpo_grade, GH.failover_ready,
-        sa.func.count(PG.id)).outerjoin(
+        PG.project_id, grade, ready, sa.func.count(PG.id)).outerjoin(
             GH, GH.protection_group_id == PG.id)
     if project_id is not None:
         query = query.filter(PG.project_id == project_id)
-    return query.group_by(PG.project_id, GH.rpo_grade,
-                          GH.failover_ready).all()
+    return query.group_by(PG.project_id, grade, ready).all()
 
 
 @_reader
-def health_failing(context, project_id=None):
-    """Groups that are not ready, with their latest look."""
+def health_failing(context, project_id=None, site_id=None):
+    """Groups that are not ready, with their latest look.
+
+    :param site_id: only the groups whose workload runs there (the
+        others' looks are stale until ``health_forget``).
+    """
     PG, GH = models.ProtectionGroup, models.GroupHealth
     query = context.session.query(PG.id, PG.name, PG.project_id, GH).join(
         GH, GH.protection_group_id == PG.id).filter(
             GH.failover_ready.is_(False))
     if project_id is not None:
         query = query.filter(PG.project_id == project_id)
+    if site_id is not None:
+        query = query.filter(PG.current_primary_site_id == site_id)
     return query.order_by(PG.project_id, PG.name).all()
 
 

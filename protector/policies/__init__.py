@@ -1,6 +1,7 @@
 import itertools
 
 from protector.policies import base
+from protector.policies import health
 from protector.policies import members
 from protector.policies import operations
 from protector.policies import protection_groups
@@ -18,4 +19,5 @@ def list_rules():
         members.list_rules(),
         operations.list_rules(),
         sync.list_rules(),
+        health.list_rules(),
     )

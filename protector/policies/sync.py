@@ -9,7 +9,9 @@ rules = [
         name='protector:sync:push', check_str=base.ADMIN,
         description='Receive a protection group metadata document from the '
                     'peer site (the peer engine uses its service user).',
-        operations=[{'method': 'GET', 'path': PATH},
+        operations=[{'method': 'GET',
+                     'path': '/v1/admin/sync/protection-groups'},
+                    {'method': 'GET', 'path': PATH},
                     {'method': 'PUT', 'path': PATH},
                     {'method': 'DELETE', 'path': PATH},
                     {'method': 'POST', 'path': PATH + '/push-back'}]),

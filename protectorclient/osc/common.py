@@ -3,6 +3,7 @@
 import argparse
 import logging
 
+from cliff import columns
 from osc_lib.cli import format_columns
 from osc_lib import exceptions
 from osc_lib import utils
@@ -19,6 +20,61 @@ class OrderedListColumn(format_columns.ListColumn):
 
     def human_readable(self):
         return ', '.join(str(item) for item in self._value or [])
+
+
+class ReadyColumn(columns.FormattableColumn):
+    """Failover readiness: yes, no, or - when the site has not looked."""
+
+    def human_readable(self):
+        return {True: 'yes', False: 'no'}.get(self._value, '-')
+
+    def machine_readable(self):
+        return self._value if isinstance(self._value, bool) else None
+
+
+class GradeColumn(columns.FormattableColumn):
+    """An RPO grade, or - when the site has not graded the group."""
+
+    def human_readable(self):
+        return self._value or '-'
+
+    def machine_readable(self):
+        return self._value or None
+
+
+class DurationColumn(columns.FormattableColumn):
+    """Seconds as people read them (4m 12s); scripts get the number."""
+
+    def human_readable(self):
+        return duration(self._value)
+
+    def machine_readable(self):
+        return self._value if self._value != '' else None
+
+
+def duration(seconds):
+    """``seconds`` as '45s', '4m 12s', '15m', '5h 03m' or '3d 4h'.
+
+    Two units at most, the second left out when zero; None: '-'.
+    """
+    if seconds is None or seconds == '':
+        return '-'
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return '%ds' % seconds
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return _units(minutes, 'm', seconds, '%02ds')
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return _units(hours, 'h', minutes, '%02dm')
+    days, hours = divmod(hours, 24)
+    return _units(days, 'd', hours, '%dh')
+
+
+def _units(first, unit, second, second_format):
+    shown = '%d%s' % (first, unit)
+    return shown + ' ' + second_format % second if second else shown
 
 
 def format_value(value):

@@ -7,6 +7,9 @@ from protectorclient import exceptions
 # The API version of DR operations, recovery points and consistency
 # groups.
 OPERATIONS_VERSION = '1.1'
+# The API version of protection health: a group's RPO grade and failover
+# readiness, their history, the admin summary.
+HEALTH_VERSION = '1.2'
 
 
 class Manager:
@@ -30,7 +33,8 @@ class Manager:
         return {k: v for k, v in fields.items() if v is not None}
 
     def _list(self, path, key, params=None, limit=None, marker=None,
-              sort_key=None, sort_dir=None, min_version=None):
+              sort_key=None, sort_dir=None, min_version=None,
+              prefer_version=None):
         """The items of a list, read page by page.
 
         Without ``limit``, every item after ``marker``: the server's
@@ -49,7 +53,8 @@ class Manager:
             if limit is not None:
                 query['limit'] = limit - len(items)
             body = self.client.get(path, params=query or None,
-                                   min_version=min_version)
+                                   min_version=min_version,
+                                   prefer_version=prefer_version)
             page = self._unwrap(body, key)
             items.extend(page)
             marker = _next_marker(body.get(key + '_links'))

@@ -23,16 +23,20 @@ class ProtectionGroupManager(base.Manager):
              sort_key=None, sort_dir=None):
         """Groups of the project (of all with ``all_projects``, admin).
 
-        Every group unless ``limit``; see ``Manager._list``.
+        Every group unless ``limit``; see ``Manager._list``.  A site that
+        serves 1.2 adds each group's RPO grade and readiness.
         """
         params = {'all_projects': 'true'} if all_projects else None
         return self._list(self._path(), 'protection_groups', params,
                           limit=limit, marker=marker, sort_key=sort_key,
-                          sort_dir=sort_dir)
+                          sort_dir=sort_dir,
+                          prefer_version=base.HEALTH_VERSION)
 
     def get(self, group):
-        return self._unwrap(self.client.get(self._path(group)),
-                            'protection_group')
+        """A group; with its RPO grade and readiness from a 1.2 site."""
+        body = self.client.get(self._path(group),
+                               prefer_version=base.HEALTH_VERSION)
+        return self._unwrap(body, 'protection_group')
 
     def update(self, group, name=None, description=None):
         body = self.client.put(

@@ -1,6 +1,7 @@
 """/v1/{project_id}/protection-groups and their sync status."""
 
 from protector.api import endpoint
+from protector.api import microversion
 from protector.api import pagination
 from protector.api.schemas import protection_groups as schema
 from protector.api import util
@@ -23,10 +24,14 @@ def get_group(req, ctx):
                         project_id=req.urlvars['project_id'])
 
 
-def _show(ctx, group_id, status=200):
+def _view(req, group):
+    return views.protection_group(group, microversion.of(req))
+
+
+def _show(req, ctx, group_id, status=200):
     group = db.group_get(ctx, group_id)
-    return util.json_response(
-        {'protection_group': views.protection_group(group)}, status)
+    return util.json_response({'protection_group': _view(req, group)},
+                              status)
 
 
 @endpoint.declare(status=201, body=schema.create)
@@ -50,7 +55,7 @@ def create(req):
         'consistency_groups': {}, 'mappings': {}, 'subnets': {},
     })
     group_id = rpcapi.EngineAPI().group_create(ctx, values=values)
-    return _show(ctx, group_id, 201)
+    return _show(req, ctx, group_id, 201)
 
 
 @endpoint.declare(query=pagination.query(
@@ -69,14 +74,14 @@ def index(req):
     page = pagination.requested(req)
     groups = page.fetch(db.group_list, ctx, project_id=project_id)
     return util.json_response(page.body(req, 'protection_groups', [
-        views.protection_group(g) for g in groups]))
+        _view(req, g) for g in groups]))
 
 
 def show(req):
     """Show a protection group."""
     ctx = authorize(req, 'protector:protection_groups:show')
     return util.json_response(
-        {'protection_group': views.protection_group(get_group(req, ctx))})
+        {'protection_group': _view(req, get_group(req, ctx))})
 
 
 @endpoint.declare(body=schema.update)
@@ -94,7 +99,7 @@ def update(req):
         raise
     group = get_group(req, ctx)
     rpcapi.EngineAPI().group_update(ctx, group_id=group.id, values=values)
-    return _show(ctx, group.id)
+    return _show(req, ctx, group.id)
 
 
 @endpoint.declare(status=204)

@@ -6,8 +6,8 @@ from osc_lib.command import command
 from protectorclient.osc import common
 
 GROUP_FIELDS = (
-    'id', 'name', 'description', 'project_id', 'status',
-    'replication_type', 'primary_site', 'secondary_site',
+    'id', 'name', 'description', 'project_id', 'status', 'rpo_grade',
+    'failover_ready', 'replication_type', 'primary_site', 'secondary_site',
     'current_primary_site', 'volume_type', 'secondary_volume_type',
     'member_count', 'failover_count', 'last_failover_at',
     'last_replication_at', 'metadata_version', 'metadata_digest',
@@ -93,17 +93,23 @@ class ListProtectionGroup(command.Lister):
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
+        # RPO and Ready: what the health watch of the site holding the
+        # workload saw; '-' where that is the other site, or the site is
+        # older than API 1.2.
         columns = ['ID', 'Name', 'Status', 'Replication Type',
-                   'Current Primary Site', 'Members']
+                   'Current Primary Site', 'Members', 'RPO', 'Ready']
         keys = ['id', 'name', 'status', 'replication_type',
-                'current_primary_site', 'member_count']
+                'current_primary_site', 'member_count', 'rpo_grade',
+                'failover_ready']
         if parsed_args.all_projects:
             columns.insert(2, 'Project')
             keys.insert(2, 'project_id')
         groups = client.protection_groups.list(
             all_projects=parsed_args.all_projects,
             **common.pagination(parsed_args))
-        return tuple(columns), common.rows(groups, keys)
+        return tuple(columns), common.rows(groups, keys, formatters={
+            'rpo_grade': common.GradeColumn,
+            'failover_ready': common.ReadyColumn})
 
 
 class ShowProtectionGroup(command.ShowOne):

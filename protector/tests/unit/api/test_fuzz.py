@@ -93,7 +93,8 @@ def _query(declared):
     names = sorted(declared) + ['all_projects', 'limit', 'marker']
     pairs = st.lists(st.tuples(
         st.one_of(st.sampled_from(names), ANY_TEXT).map(_quote),
-        st.one_of(st.sampled_from(['true', 'false', '0', 'running', '']),
+        st.one_of(st.sampled_from(['true', 'false', '0', 'running', '',
+                                   '2026-12-07T09:30:00Z']),
                   ANY_TEXT.map(_quote),
                   st.binary(max_size=8).map(_quote))), max_size=3)
     return pairs.map(lambda items: '&'.join('%s=%s' % item

@@ -42,6 +42,10 @@ class TestOpenAPI(base.APITestCase):
                 where = '%s %s' % (method, path)
                 self.assertIn(str(declared.status), operation['responses'],
                               where)
+                if declared.response is not None:
+                    self.assertEqual(declared.response, operation[
+                        'responses'][str(declared.status)]['content'][
+                            'application/json']['schema'], where)
                 self.assertEqual({'$ref': '#/components/schemas/Error'},
                                  operation['responses']['4XX']['content'][
                                      'application/json']['schema'], where)
@@ -67,9 +71,12 @@ class TestOpenAPI(base.APITestCase):
         header = next(p for p in action['parameters']
                       if p['name'] == 'OpenStack-API-Version')
         self.assertTrue(header['required'])
-        self.assertEqual(['protector 1.1', 'protector latest'],
+        self.assertEqual(['protector 1.1', 'protector 1.2',
+                          'protector latest'],
                          header['schema']['anyOf'][0]['enum'])
         self.assertEqual('1.1', action['x-openstack-microversion'])
+        summary = self.description['paths']['/v1/admin/health']['get']
+        self.assertEqual('1.2', summary['x-openstack-microversion'])
         self.assertEqual([{'keystone': []}], self.description['security'])
         self.assertEqual('X-Auth-Token', self.description['components'][
             'securitySchemes']['keystone']['name'])

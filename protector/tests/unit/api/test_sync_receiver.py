@@ -353,6 +353,24 @@ class TestReceive(ReceiverTestCase):
             self.assertError(response, 403, 'protector:sync:push')
         self.assertEqual(1, self.show_group(GROUP_ID)['metadata_version'])
 
+    def test_every_copy_in_one_call_from_1_2(self):
+        self._put(document(version=3))
+        path = SYNC.rstrip('/')
+        v12 = dict(base.ADMIN, **{'OpenStack-API-Version': 'protector 1.2'})
+
+        self.assertEqual({'metadata': [{
+            'id': GROUP_ID, 'version': 3,
+            'digest': digest(document(version=3))}]},
+            self.ok('GET', path, headers=v12))
+        for version in ('protector 1.0', 'protector 1.1'):
+            response = self.request('GET', path, headers=dict(
+                base.ADMIN, **{'OpenStack-API-Version': version}))
+            self.assertError(response, 404, 'protector 1.2')
+        response = self.request('GET', path, headers=dict(
+            base.member_of(base.PROJECT_A),
+            **{'OpenStack-API-Version': 'protector 1.2'}))
+        self.assertError(response, 403, 'protector:sync:push')
+
     def test_no_answer_carries_a_token(self):
         first = document()
         responses = [self._put(first),

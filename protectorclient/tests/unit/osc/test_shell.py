@@ -32,9 +32,10 @@ EXPECTED_COMMANDS = {
     'member-add', 'member-remove', 'member-list', 'policy-create',
     'policy-show', 'policy-set', 'mapping-set', 'mapping-show',
     'plan-show', 'plan-import', 'plan-export', 'failover', 'failback',
-    'test-failover', 'test-cleanup', 'sync')} | {
+    'test-failover', 'test-cleanup', 'sync', 'health', 'health-history')} | {
     'operation list', 'operation show', 'operation cancel',
-    'operation cleanup', 'recovery-point list', 'consistency-group show'}
+    'operation cleanup', 'recovery-point list', 'consistency-group show',
+    'health summary'}
 
 
 class ProtectorApp(app.App):

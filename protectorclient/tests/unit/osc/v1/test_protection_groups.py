@@ -1,5 +1,6 @@
 from unittest import mock
 
+from protectorclient.osc import common
 from protectorclient.osc.v1 import protection_groups as pg
 from protectorclient.tests.unit.osc import fakes
 
@@ -9,7 +10,8 @@ GROUP = {
     'primary_site': 'site-a', 'secondary_site': 'site-b',
     'current_primary_site': 'site-a', 'volume_type': 'pure-async',
     'secondary_volume_type': None, 'status': 'active',
-    'failover_count': 0, 'last_failover_at': None,
+    'rpo_grade': 'warning', 'failover_ready': True, 'failover_count': 0,
+    'last_failover_at': None,
     'last_replication_at': None, 'metadata_version': 7,
     'metadata_digest': 'c' * 64,
     'consistency_groups': {'site-a': 'cg-a', 'site-b': 'cg-b'},
@@ -54,9 +56,29 @@ class TestListShowProtectionGroup(fakes.TestCommand):
         self.client.protection_groups.list.assert_called_once_with(
             all_projects=False, **fakes.NO_PAGE)
         self.assertEqual(('ID', 'Name', 'Status', 'Replication Type',
-                          'Current Primary Site', 'Members'), columns)
+                          'Current Primary Site', 'Members', 'RPO',
+                          'Ready'), columns)
         self.assertEqual([('a1b2', 'prod-web-app', 'active', 'async',
-                           'site-a', 2)], rows)
+                           'site-a', 2, common.GradeColumn('warning'),
+                           common.ReadyColumn(True))], rows)
+
+    def test_list_health_columns(self):
+        # Not watched by this site; then a site older than API 1.2.
+        self.client.protection_groups.list.return_value = [
+            dict(GROUP, rpo_grade=None, failover_ready=None),
+            {k: v for k, v in GROUP.items()
+             if k not in ('rpo_grade', 'failover_ready')},
+            dict(GROUP, failover_ready=False)]
+
+        out = self.output(pg.ListProtectionGroup, ['-c', 'RPO', '-c',
+                                                   'Ready'])
+        listed = self.json_output(pg.ListProtectionGroup, [])
+
+        self.assertEqual(['| -       | -     |', '| -       | -     |',
+                          '| warning | no    |'],
+                         out.splitlines()[3:6])
+        self.assertEqual([(None, None), (None, None), ('warning', False)],
+                         [(g['RPO'], g['Ready']) for g in listed])
 
     def test_list_all_projects_adds_project(self):
         self.client.protection_groups.list.return_value = [GROUP]
