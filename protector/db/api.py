@@ -789,6 +789,23 @@ def operation_update(context, operation_id, values=None,
 
 
 @main_context_manager.writer
+def operation_finish(context, operation_id, values):
+    """Write the end of a run of an operation; returns (operation, ended).
+
+    ``ended`` is True only for the call that moved the operation from
+    running (or cancelling) to the status in ``values``: the row stays
+    locked from that read to the write, so of two calls (two threads, or
+    an engine that concludes after a restart a run it had already
+    recorded) one only sees the operation end, and only it tells.
+    """
+    before = context.session.query(models.Operation.status).filter_by(
+        id=operation_id).with_for_update().scalar()
+    # The same transaction: operation_update joins it.
+    operation = operation_update(context, operation_id, values=values)
+    return operation, before in RUNNING_STATUSES
+
+
+@main_context_manager.writer
 def member_update(context, member_id, values):
     """Change a member as an operation found it; not a metadata change.
 
