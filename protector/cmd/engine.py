@@ -15,6 +15,7 @@ from protector.engine import manager
 from protector.engine.operations import manager as operations
 from protector.engine import periodic
 from protector.engine import sync
+from protector.health import metrics
 from protector.health import watch
 
 CONF = service.CONF
@@ -31,6 +32,11 @@ def main():
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *args: stop.set())
+    # First: a port already taken stops the engine before it does work.
+    endpoint = None
+    if CONF.health.metrics_enabled:
+        endpoint = metrics.Endpoint(CONF.health.metrics_bind_host,
+                                    CONF.health.metrics_port)
     server.start()
     LOG.info('protector-engine of site %(site)s listening on topic '
              '%(topic)s', {'site': CONF.site_name,
@@ -48,6 +54,8 @@ def main():
                                lambda: CONF.health.interval).start()
     stop.wait()
     LOG.info('protector-engine stopping')
+    if endpoint is not None:
+        endpoint.stop()
     health.stop()
     retries.stop()
     server.stop()

@@ -789,6 +789,23 @@ def operation_update(context, operation_id, values=None,
 
 
 @main_context_manager.writer
+def operation_finish(context, operation_id, values):
+    """Write the end of a run of an operation; returns (operation, ended).
+
+    ``ended`` is True only for the call that moved the operation from
+    running (or cancelling) to the status in ``values``: the row stays
+    locked from that read to the write, so of two calls (two threads, or
+    an engine that concludes after a restart a run it had already
+    recorded) one only sees the operation end, and only it tells.
+    """
+    before = context.session.query(models.Operation.status).filter_by(
+        id=operation_id).with_for_update().scalar()
+    # The same transaction: operation_update joins it.
+    operation = operation_update(context, operation_id, values=values)
+    return operation, before in RUNNING_STATUSES
+
+
+@main_context_manager.writer
 def member_update(context, member_id, values):
     """Change a member as an operation found it; not a metadata change.
 
@@ -1020,3 +1037,28 @@ def site_health_record(context, site_id, reachable, detail, now):
 @_reader
 def site_health_list(context):
     return context.session.query(models.SiteHealth).all()
+
+
+@_reader
+def health_metrics(context):
+    """What the Prometheus metrics show, read at each scrape.
+
+    :returns: ``(groups, sites)``: ``groups`` the latest look at each
+        group whose workload runs here, ``[(group id, name, project_id,
+        GroupHealth values)]`` in one query that leaves out the checks;
+        ``sites`` ``[(name, is_local, reachable or None)]``, None when the
+        watch has not looked at the site yet.
+    """
+    PG, GH = models.ProtectionGroup, models.GroupHealth
+    groups = context.session.query(
+        PG.id, PG.name, PG.project_id, GH.checked_at, GH.rpo_seconds,
+        GH.rpo_target_seconds, GH.rpo_grade, GH.failover_ready,
+        GH.transfers).join(GH, GH.protection_group_id == PG.id).order_by(
+            PG.project_id, PG.name).all()
+    sites = context.session.query(
+        models.Site.name, models.Site.is_local,
+        models.SiteHealth.reachable).outerjoin(
+            models.SiteHealth,
+            models.SiteHealth.site_id == models.Site.id).order_by(
+                models.Site.name).all()
+    return groups, sites

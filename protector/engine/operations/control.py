@@ -13,6 +13,7 @@ from oslo_utils import timeutils
 from protector.common import exception
 from protector.db import api as db
 from protector.engine.operations import environment
+from protector.engine.operations import events
 from protector.engine.operations import flows
 from protector.engine.operations import preflight
 from protector.engine.operations import request as request_lib
@@ -88,6 +89,8 @@ def start(context, group_id, action, options):
             store['test_operation_id'] = test_id
         operation = _record(context, request, store['members'])
         store['operation_id'] = operation.id
+        # Before the run: a short operation may end before launch returns.
+        events.started(context, operation)
         runner.launch(operation.id, runner.prepare(
             operation.id, _factory_kwargs(request), store))
     LOG.info('Operation %(op)s: %(type)s of protection group %(group)s '
@@ -151,9 +154,11 @@ def cleanup(context, operation_id):
                 reason='Operation %s (%s, %s) left nothing to clean up.'
                        % (operation.id, operation.operation_type,
                           operation.status))
-        db.operation_update(context, operation.id, values={
+        operation = db.operation_update(context, operation.id, values={
             'status': steps.RUNNING, 'error_message': None,
             'completed_at': None})
+        # The operation runs again, and will end again.
+        events.started(context, operation)
         runner.launch(operation.id, runner.prepare(
             operation.id, kwargs, runner.stored_inputs(operation)))
     LOG.info('Operation %(op)s: cleanup (%(stage)s) started',

@@ -12,6 +12,7 @@ from oslo_utils import timeutils
 
 from protector.common import exception
 from protector.db import api as db
+from protector.engine.operations import events
 from protector.engine.operations import steps
 
 LOG = logging.getLogger(__name__)
@@ -75,14 +76,19 @@ class Recorder(object):
             raise Cancelled(operation=self.operation_id)
 
     def finish(self, status, error=None):
+        """Record the end of this run; told outside once (``events``)."""
         values = {'status': status, 'completed_at': timeutils.utcnow()}
         if status in (steps.COMPLETED, steps.COMPLETED_WITH_ERRORS):
             values['progress'] = 100
         if error is not None:
             values['error_message'] = str(error)
-        self._update(values=values)
+        with _lock(self.operation_id):
+            operation, ended = db.operation_finish(
+                self.context, self.operation_id, values)
         with _guard:
             _locks.pop(self.operation_id, None)
         LOG.info('Operation %(op)s %(status)s%(error)s',
                  {'op': self.operation_id, 'status': status,
                   'error': ': %s' % error if error else ''})
+        if ended:
+            events.ended(self.context, operation)

@@ -7,6 +7,8 @@ import uuid
 
 import fixtures
 from oslo_config import fixture as config_fixture
+import oslo_messaging as messaging
+from oslo_messaging.notify import _impl_test
 from oslo_serialization import jsonutils
 import testtools
 import webob
@@ -14,6 +16,7 @@ import webob
 from protector.api import app
 from protector.common import context
 from protector.common import crypto
+from protector.common import notifications
 from protector.common import rpc
 from protector import conf as protector_conf
 from protector.conf import opts
@@ -94,6 +97,28 @@ class TestCase(testtools.TestCase):
         fake_storage.reset()
         _database()
         self.context = context.get_admin_context()
+
+
+class Notifications(fixtures.Fixture):
+    """The notifications sent, kept by oslo.messaging's 'test' driver."""
+
+    def _setUp(self):
+        # Registers [oslo_messaging_notifications] before it is set.
+        messaging.get_notification_transport(CONF)
+        self.useFixture(config_fixture.Config(CONF)).config(
+            driver=['test'], group='oslo_messaging_notifications')
+        notifications.reset()
+        self.addCleanup(notifications.reset)
+        _impl_test.reset()
+        self.addCleanup(_impl_test.reset)
+
+    def sent(self, prefix=''):
+        """``[(event_type, priority, payload data)]`` in order sent."""
+        return [(message['event_type'], priority,
+                 message['payload']['protector_object.data'])
+                for _context, message, priority, _retry
+                in _impl_test.NOTIFICATIONS
+                if message['event_type'].startswith(prefix)]
 
 
 class APITestCase(TestCase):

@@ -350,6 +350,10 @@ def env(lab, args):
     for a in _arrays(lab):
         for line in a.exports():
             print(line)
+    # protector-engine's Prometheus metrics: PROTECTOR_LAB_METRICS_{A,B}_URL.
+    for s in lab.sites:
+        print('export PROTECTOR_LAB_METRICS_%s_URL=%s'
+              % (s.letter.upper(), s.metrics_url))
     return 0
 
 

@@ -29,6 +29,8 @@ site A     16600  Keystone          16603  Nova API
            16611  ... 16619: reserved for later lab services
 site B     16700 ... 16719: the same layout as site A
 protector  8788   site A's protector-api, 8789 site B's
+           9788   site A's protector-engine metrics (Prometheus), 9789
+                  site B's
 =========  =====  =====================================================
 
 The functional tests use 25000, 25432, 24672, 28788 and 28789 (and random
@@ -65,6 +67,8 @@ ARRAY_PORT_OFFSET = 10  # the FlashArray emulator of the site
 
 # Where protector's API of each site listens.
 PROTECTOR_PORTS = {'a': 8788, 'b': 8789}
+# Where protector-engine of each site serves its Prometheus metrics.
+METRICS_PORTS = {'a': 9788, 'b': 9789}
 
 TOOLS_LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -121,6 +125,14 @@ class Site(object):
     @property
     def protector_url(self):
         return 'http://%s:%d' % (LOOPBACK, self.protector_port)
+
+    @property
+    def metrics_port(self):
+        return METRICS_PORTS[self.letter]
+
+    @property
+    def metrics_url(self):
+        return 'http://%s:%d/metrics' % (LOOPBACK, self.metrics_port)
 
     def url(self, service):
         return 'http://%s:%d' % (LOOPBACK, self.port(service))

@@ -162,6 +162,10 @@ class ProtectorSite(object):
             'PROTECTOR_STORAGE_DRIVER': self.storage,
             # The lab's Cinder backend and the array share volume-<id> files.
             'PROTECTOR_PURE_VOLUME_NAME_TEMPLATE': 'volume-%(id)s',
+            # Both engines on one host: a metrics port each.  A short
+            # health interval, so that lab tests see a change in seconds.
+            'PROTECTOR_METRICS_PORT': str(site.metrics_port),
+            'PROTECTOR_HEALTH_INTERVAL': '3',
             'PROTECTOR_PYTHON': lab.python,
             'PROTECTOR_BIN_DIR': os.path.join(lab.venv, 'bin'),
             'PROTECTOR_SERVICE_TIMEOUT': '90',
@@ -237,9 +241,10 @@ class ProtectorSite(object):
                                  pid, self._server(), self.site.protector_url,
                                  '' if ok else ' not answering')))
             else:
-                rows.append((service, 'up', 'pid %d, storage driver %s'
-                             % (pid, self.storage_configured()
-                                or 'default')))
+                rows.append((service, 'up', 'pid %d, storage driver %s, '
+                             'metrics %s' % (pid, self.storage_configured()
+                                             or 'default',
+                                             self.site.metrics_url)))
         return rows
 
     def _server(self):

@@ -56,3 +56,23 @@ class TestOperationUpdate(base.TestCase):
         self.update(values={'status': 'completed'})
         self.assertIsNone(db.operation_get_running(self.context, 'g'))
         self.assertEqual([], db.operation_list_running(self.context))
+
+    def test_only_the_write_that_ends_the_run_is_an_end(self):
+        operation, ended = db.operation_finish(
+            self.context, self.operation.id, {'status': 'completed'})
+        self.assertEqual(('completed', True), (operation.status, ended))
+
+        operation, ended = db.operation_finish(
+            self.context, self.operation.id, {'status': 'failed'})
+
+        self.assertEqual(('failed', False), (operation.status, ended))
+
+    def test_a_cancelling_operation_ends_too(self):
+        self.update(values={'status': 'cancelling'})
+
+        operation, ended = db.operation_finish(
+            self.context, self.operation.id, {'status': 'cancelled',
+                                              'progress': 10})
+
+        self.assertEqual(('cancelled', 40, True),
+                         (operation.status, operation.progress, ended))

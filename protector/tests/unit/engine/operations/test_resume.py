@@ -18,6 +18,7 @@ from protector.engine.operations import outcome
 from protector.engine.operations import record
 from protector.engine.operations import runner
 from protector.engine.operations import steps
+from protector.tests.unit import base as unit_base
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
 
@@ -162,6 +163,42 @@ class TestResume(base.OperationTestCase):
         self.restart(patch)
         self.assertCompleted(self.operation(operation.id))
 
+    def ends(self, notifications, operation_id):
+        return [(e, d['status']) for e, _, d in
+                notifications.sent('operation.') if d['id'] == operation_id]
+
+    def test_the_end_is_told_once_by_the_engine_that_records_it(self):
+        notifications = self.useFixture(unit_base.Notifications())
+
+        def killed(*args):
+            raise Killed()
+        patch = self.kill_with(fixtures_lib.MockPatchObject(
+            outcome, 'succeeded', killed))
+        operation = self.start('failover', type='planned')
+        self.assertEqual([('operation.start', 'running')],
+                         self.ends(notifications, operation.id))
+
+        self.restart(patch)
+        # The end written, a later start of the engine resumes nothing.
+        self.assertEqual([], self.restart(self.kill_with(
+            fixtures_lib.MockPatchObject(outcome, 'lost', outcome.lost))))
+
+        self.assertEqual([('operation.start', 'running'),
+                          ('operation.end', 'completed')],
+                         self.ends(notifications, operation.id))
+
+    def test_a_resumed_operation_is_not_started_again(self):
+        notifications = self.useFixture(unit_base.Notifications())
+        patch = self.kill_after(fixtures.LinkedCloudDriver, 'manage_volume',
+                                lambda count, args: count == 2)
+        operation = self.start('failover', type='planned')
+
+        self.restart(patch)
+
+        self.assertEqual([('operation.start', 'running'),
+                          ('operation.end', 'completed')],
+                         self.ends(notifications, operation.id))
+
     def test_an_operation_never_saved_is_marked_failed(self):
         operation = db.operation_create(self.context, {
             'project_id': self.group.project_id,
@@ -173,6 +210,21 @@ class TestResume(base.OperationTestCase):
         operation = self.operation(operation.id)
         self.assertEqual('failed', operation.status)
         self.assertIn('nothing was changed', operation.error_message)
+
+    def test_an_operation_never_saved_ends_with_an_error(self):
+        notifications = self.useFixture(unit_base.Notifications())
+        operation = db.operation_create(self.context, {
+            'project_id': self.group.project_id,
+            'protection_group_id': self.group.id,
+            'operation_type': 'failover', 'status': 'running'})
+
+        manager.OperationsManager().resume_running()
+
+        (event, priority, data), = notifications.sent('operation.')
+        self.assertEqual(('operation.error', 'ERROR', operation.id),
+                         (event, priority, data['id']))
+        self.assertIn('nothing was changed', data['error_message'])
+        self.assertIsNone(data['started_at'])
 
     def test_not_resumed_when_the_peer_took_the_group_over(self):
         operation = db.operation_create(self.context, {
