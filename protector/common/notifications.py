@@ -25,6 +25,7 @@ import oslo_messaging as messaging
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 TOPIC = 'protector_notifications'
+RETRY = 3
 
 # Payload name -> version, one per kind of payload.
 PAYLOAD_VERSIONS = {
@@ -43,9 +44,11 @@ def _notifier():
         transport = messaging.get_notification_transport(CONF)
         CONF.set_default('topics', [TOPIC],
                          group='oslo_messaging_notifications')
+        # A few tries, not forever: an operation or the watch must not
+        # wait for RabbitMQ to come back to go on.
         _NOTIFIER = messaging.Notifier(
             transport, publisher_id='protector-engine.%s' % (
-                socket.gethostname()))
+                socket.gethostname()), retry=RETRY)
     return _NOTIFIER
 
 

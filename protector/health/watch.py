@@ -343,11 +343,12 @@ def run(context):
     """The periodic task of protector-engine."""
     started = timeutils.utcnow()
     try:
-        result = Cycle(context).run()
-    except exception.NotFound as exc:
-        # No local or no peer site registered yet: nothing to watch.
+        cycle = Cycle(context)
+    except (exception.NotFound, exception.Conflict) as exc:
+        # This site or its peer is not registered yet: nothing to watch.
         LOG.debug('Health watch idle: %s', exc.msg)
         return None
+    result = cycle.run()
     LOG.info('Health watch: %(groups)d group(s) in %(seconds).1f s, '
              '%(notifications)d notification(s)',
              dict(result, seconds=(timeutils.utcnow() -

@@ -16,7 +16,8 @@ import pytest
 
 ENV = ('OS_CLIENT_CONFIG_FILE', 'PROTECTOR_LAB_DIR',
        'PROTECTOR_LAB_ARRAY_A_URL', 'PROTECTOR_LAB_ARRAY_A_TOKEN',
-       'PROTECTOR_LAB_ARRAY_B_URL', 'PROTECTOR_LAB_ARRAY_B_TOKEN')
+       'PROTECTOR_LAB_ARRAY_B_URL', 'PROTECTOR_LAB_ARRAY_B_TOKEN',
+       'PROTECTOR_LAB_METRICS_A_URL', 'PROTECTOR_LAB_TRANSPORT_A_URL')
 WAIT = 300
 LABCTL = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir,
                       os.pardir, 'tools', 'lab', 'labctl')

@@ -351,9 +351,13 @@ def env(lab, args):
         for line in a.exports():
             print(line)
     # protector-engine's Prometheus metrics: PROTECTOR_LAB_METRICS_{A,B}_URL.
+    # ... and its notifications, on the site's RabbitMQ vhost:
+    # PROTECTOR_LAB_TRANSPORT_{A,B}_URL.
     for s in lab.sites:
         print('export PROTECTOR_LAB_METRICS_%s_URL=%s'
               % (s.letter.upper(), s.metrics_url))
+        print('export PROTECTOR_LAB_TRANSPORT_%s_URL=%s'
+              % (s.letter.upper(), s.transport_url))
     return 0
 
 
