@@ -84,7 +84,7 @@ class PeerClient(object):
 
     def versions(self):
         """``{group id: (version, digest)}`` of every copy on the peer."""
-        response = self._request('GET', _PATH % '', '*',
+        response = self._request('GET', _PATH.rsplit('/', 1)[0], '*',
                                  version='protector 1.2')
         if response.status_code != 200:
             raise self._refused(response, 'to list its protection groups')

@@ -37,8 +37,8 @@ def ready(checks):
 def peer_site(peer_name, error):
     if error:
         return check('peer_site', FAIL,
-                     "Peer site '%s' does not answer: %s" % (peer_name,
-                                                             error),
+                     "Asking peer site '%s' failed: %s" % (peer_name,
+                                                           error),
                      "Start protector-api on site '%s' and check that its "
                      "Keystone accepts the credentials registered for it "
                      "('%s site validate %s')." % (peer_name, CLI,

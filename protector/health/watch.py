@@ -349,8 +349,10 @@ def run(context):
         LOG.debug('Health watch idle: %s', exc.msg)
         return None
     result = cycle.run()
-    LOG.info('Health watch: %(groups)d group(s) in %(seconds).1f s, '
-             '%(notifications)d notification(s)',
-             dict(result, seconds=(timeutils.utcnow() -
-                                   started).total_seconds()))
+    # Every look is logged at debug level; the changes, at info level,
+    # with each notification.
+    LOG.debug('Health watch: %(groups)d group(s) in %(seconds).1f s, '
+              '%(notifications)d notification(s)',
+              dict(result, seconds=(timeutils.utcnow() -
+                                    started).total_seconds()))
     return result

@@ -52,6 +52,12 @@ class PeerContract(object):
 
     def test_unknown_group_has_no_copy(self):
         self.assertIsNone(self.stored())
+        self.assertEqual({}, self.client().versions())
+
+    def test_versions_of_every_copy_in_one_call(self):
+        self.push(document(1))
+        self.assertEqual({GROUP_ID: state(document(1))},
+                         self.client().versions())
 
     def test_pushed_version_is_reported(self):
         self.assertEqual(state(document(1)), self.push(document(1)))
