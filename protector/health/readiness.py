@@ -228,8 +228,8 @@ def mappings(group, members, source_site_id, target_name, listed, error):
     if problems:
         return check(name, FAIL, '; '.join(sorted(set(problems))) + '.',
                      "'%s protection-group mapping-set %s "
-                     "--network-mapping <source>=<target> "
-                     "--flavor-mapping <source>=<target>'."
+                     "--network <source>=<target> "
+                     "--flavor <source>=<target>'."
                      % (CLI, group.name))
     return check(name, PASS, 'Every network and flavor of the members '
                              'maps to site %s.' % target_name)

@@ -145,6 +145,13 @@ class TestReadiness(WatchTestCase):
         [changed] = self.events('protection_group.readiness.changed')
         self.assertEqual(['volume_drift'],
                          [c['name'] for c in changed['failing_checks']])
+        # The failover pre-flight runs the same check.
+        error = self.assertRaises(exception.Conflict, self.start,
+                                  'failover', type='planned')
+        self.assertIn('volume logs (%s) attached to db-1' % volume['id'],
+                      error.msg)
+        self.assertIn('--force', error.msg)
+        self.assertEqual([], db.operation_list(self.context))
 
     def test_quota_short_on_the_target_names_it_and_refuses_failover(self):
         fake_cloud.set_quota('site-b', fixtures.PROJECTS['site-b'],
