@@ -211,11 +211,13 @@ def build(args, context, arrays):
                 'server_id': spec['id'], 'server_name': spec['name'],
                 'status': 'protected', 'spec': spec, 'rank': 0,
                 'boot_condition': None, 'overrides': {}})
-            arrays.create_volume('volume-%s' % volume['id'])
+            arrays.create_volume(arrays.driver.array_volume_name(
+                volume['id']))
             volume_ids.append(volume['id'])
         driver.add_volumes_to_group(project, cg['id'], volume_ids)
         arrays.protect(storage_base.replication_group_name(group.id),
-                       ['volume-%s' % v for v in volume_ids])
+                       [arrays.driver.array_volume_name(v)
+                        for v in volume_ids])
         if (index + 1) % 100 == 0:
             say('%d groups of %d members made' % (index + 1, args.members))
     db.group_fill_digests(context)
