@@ -11,6 +11,7 @@ VIOLATED = 'violated'
 CRITICAL = 'critical'
 UNKNOWN = 'unknown'
 ALL = (OK, WARNING, VIOLATED, CRITICAL, UNKNOWN)
+_SEVERITY = (OK, WARNING, VIOLATED, CRITICAL)
 # Grades that break the recovery point objective.
 BREACHED = (VIOLATED, CRITICAL)
 
@@ -40,11 +41,22 @@ def settle(shown, previous_sample, sample):
     :param shown: the grade shown until now (None: never graded, so the
         first sample is shown at once).
     :param previous_sample: the grade of the sample before this one.
+
+    Two consecutive samples that agree change the grade.  Two that both
+    say worse (or both better) than the grade shown, without agreeing on
+    how much, move it to the milder of the two: an RPO that keeps
+    growing through the thresholds is not held at ``ok``.
     """
-    if shown is None:
+    if shown is None or sample == previous_sample:
         return sample
-    if sample == previous_sample:
-        return sample
+    if UNKNOWN in (shown, previous_sample, sample):
+        return shown
+    here, before, now = (_SEVERITY.index(g)
+                         for g in (shown, previous_sample, sample))
+    if before > here and now > here:
+        return _SEVERITY[min(before, now)]
+    if before < here and now < here:
+        return _SEVERITY[max(before, now)]
     return shown
 
 

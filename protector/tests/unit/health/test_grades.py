@@ -43,6 +43,23 @@ class TestSettle(testtools.TestCase):
                          grades.settle(shown, 'violated', 'violated'))
 
 
+    def test_samples_worse_without_agreeing_move_to_the_milder(self):
+        self.assertEqual('warning', grades.settle('ok', 'warning',
+                                                  'violated'))
+        self.assertEqual('violated', grades.settle('ok', 'critical',
+                                                   'violated'))
+        self.assertEqual('warning', grades.settle('critical', 'ok',
+                                                  'warning'))
+        self.assertEqual('violated', grades.settle('violated', 'ok',
+                                                   'critical'))
+
+    def test_unknown_needs_two_samples_too(self):
+        self.assertEqual('ok', grades.settle('ok', 'ok', 'unknown'))
+        self.assertEqual('ok', grades.settle('ok', 'unknown', 'violated'))
+        self.assertEqual('unknown', grades.settle('ok', 'unknown',
+                                                  'unknown'))
+
+
 class TestEvent(testtools.TestCase):
 
     def test_one_event_per_change(self):
