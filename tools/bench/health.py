@@ -269,12 +269,13 @@ def main(argv=None):
                 results.append((seconds, result, fake_world.call_counts(),
                                 dict(rest.counts), PeerVersions.calls))
                 say('look %d: %.2f s' % (cycle + 1, seconds))
+            report(args, results, context)
+            sys.stdout.flush()
         finally:
             if args.arrays == 'lab':
                 say('removing the replication groups and volumes made on '
                     'the lab arrays')
                 arrays.remove()
-    report(args, results, context)
     return 0
 
 
