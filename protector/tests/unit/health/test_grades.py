@@ -42,7 +42,6 @@ class TestSettle(testtools.TestCase):
         self.assertEqual('violated',
                          grades.settle(shown, 'violated', 'violated'))
 
-
     def test_samples_worse_without_agreeing_move_to_the_milder(self):
         self.assertEqual('warning', grades.settle('ok', 'warning',
                                                   'violated'))
