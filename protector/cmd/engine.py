@@ -8,10 +8,12 @@ import threading
 from oslo_log import log as logging
 
 from protector.common import context
+from protector.common import coordination
 from protector.common import rpc
 from protector.common import service
 from protector.db import api as db
 from protector.engine import manager
+from protector.engine.operations import jobs
 from protector.engine.operations import manager as operations
 from protector.engine import periodic
 from protector.engine import sync
@@ -37,12 +39,16 @@ def main():
     if CONF.health.metrics_enabled:
         endpoint = metrics.Endpoint(CONF.health.metrics_bind_host,
                                     CONF.health.metrics_port)
+    # With a coordination backend: one of the site's engines; alone
+    # otherwise.
+    coordinator = coordination.start()
     server.start()
-    LOG.info('protector-engine of site %(site)s listening on topic '
-             '%(topic)s', {'site': CONF.site_name,
+    LOG.info('protector-engine %(me)s of site %(site)s listening on topic '
+             '%(topic)s', {'me': coordinator.me, 'site': CONF.site_name,
                            'topic': CONF.engine.topic})
-    # Operations this engine was running when it stopped go on now.
-    resumed = dr_operations.resume_running()
+    # Operation jobs of the site, or (alone) the operations this engine
+    # was running when it stopped.
+    resumed = jobs.start(coordinator)
     if resumed:
         LOG.info('Resumed operations: %s', ', '.join(resumed))
     # Versions the peer site has not confirmed yet are sent again.
@@ -60,6 +66,8 @@ def main():
     retries.stop()
     server.stop()
     server.wait()
+    jobs.stop()
+    coordination.stop()
     rpc.cleanup()
     return 0
 

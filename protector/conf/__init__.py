@@ -1,6 +1,7 @@
 from oslo_config import cfg
 
 from protector.conf import api
+from protector.conf import coordination
 from protector.conf import crypto
 from protector.conf import default
 from protector.conf import drivers
@@ -11,5 +12,5 @@ from protector.conf import operations
 CONF = cfg.CONF
 
 for _module in (default, api, engine, health, operations, crypto,
-                drivers):
+                drivers, coordination):
     _module.register_opts(CONF)

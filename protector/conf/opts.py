@@ -3,6 +3,7 @@
 from oslo_db import options as db_options
 
 from protector.conf import api
+from protector.conf import coordination
 from protector.conf import crypto
 from protector.conf import default
 from protector.conf import drivers
@@ -13,7 +14,7 @@ from protector.drivers.cloud.openstack import options as openstack_cloud
 from protector.drivers.storage import pure_options
 
 _MODULES = (default, api, engine, health, operations, crypto, drivers,
-            openstack_cloud, pure_options)
+            coordination, openstack_cloud, pure_options)
 
 
 def list_opts():

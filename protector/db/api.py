@@ -737,6 +737,20 @@ def operation_list_running(context):
             models.Operation.created_at).all()
 
 
+@main_context_manager.writer
+def operation_claimed(context, operation_id, host, pid):
+    """An engine (``host``, ``pid``) takes the operation; returns it."""
+    operation = context.session.query(models.Operation).filter_by(
+        id=operation_id).with_for_update().first()
+    if operation is None:
+        raise exception.NotFound(kind='Operation', ident=operation_id)
+    operation.update({'engine_host': host, 'engine_pid': pid,
+                      'claims': (operation.claims or 0) + 1,
+                      'claimed_at': timeutils.utcnow()})
+    context.session.flush()
+    return operation
+
+
 def _merge_member(entries, values):
     merged = [dict(entry) for entry in entries or []]
     for entry in merged:

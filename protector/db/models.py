@@ -288,3 +288,9 @@ class Operation(Base):
     error_message = sa.Column(sa.Text)
     started_at = sa.Column(sa.DateTime)
     completed_at = sa.Column(sa.DateTime)
+    # The engine that runs (or last ran) the operation; an operation is
+    # claimed again when its engine dies and another takes it over.
+    engine_host = sa.Column(sa.String(255))
+    engine_pid = sa.Column(sa.Integer)
+    claims = sa.Column(sa.Integer, nullable=False, default=0)
+    claimed_at = sa.Column(sa.DateTime)

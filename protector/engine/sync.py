@@ -40,6 +40,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from protector.common import coordination
 from protector.common import exception
 from protector.common import metadata_document
 from protector.db import api as db
@@ -181,7 +182,10 @@ def push(context, group_id, retry=True):
 def deliver_due(context):
     """Send every pending version whose time has come (periodic task)."""
     delivered = 0
+    owns = coordination.get().share()
     for group in db.group_list_pushes_due(context, timeutils.utcnow()):
+        if not owns(group.id):
+            continue  # Another engine of the site sends this one.
         holder = new_holder()
         try:
             group = db.group_lease_take(context, group.id, holder,

@@ -15,6 +15,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from protector.common import coordination
 from protector.common import exception
 from protector.common import notifications
 from protector.db import api as db
@@ -130,7 +131,12 @@ class Cycle(object):
 
     def run(self):
         """Look at every group; returns ``{'groups', 'notifications'}``."""
-        rows = db.health_watched_groups(self.context, self.local.id)
+        # The site's engines share the groups (see common.coordination);
+        # the peer site is watched by the engine its name falls to.
+        owns = coordination.get().share()
+        watched = db.health_watched_groups(self.context, self.local.id)
+        rows = [row for row in watched if owns(row[0].id)]
+        watches_peer = owns('site:%s' % self.peer.id)
         db.health_forget(self.context, self.local.id)
         try:
             self._want(rows)
@@ -148,7 +154,7 @@ class Cycle(object):
         finally:
             self.reads.close()
         recorded = db.health_record(self.context, samples)
-        sent = self._tell_peer(peer_error)
+        sent = self._tell_peer(peer_error) if watches_peer else 0
         for group, _policy, _members, _health in rows:
             sent += self._tell(group, *recorded[group.id])
         db.health_thin(self.context, self.now, CONF.health.history_days)

@@ -15,6 +15,7 @@ from protector.db import api as db
 from protector.engine.operations import environment
 from protector.engine.operations import events
 from protector.engine.operations import flows
+from protector.engine.operations import jobs
 from protector.engine.operations import preflight
 from protector.engine.operations import request as request_lib
 from protector.engine.operations import runner
@@ -91,8 +92,8 @@ def start(context, group_id, action, options):
         store['operation_id'] = operation.id
         # Before the run: a short operation may end before launch returns.
         events.started(context, operation)
-        runner.launch(operation.id, runner.prepare(
-            operation.id, _factory_kwargs(request), store))
+        runner.prepare(operation.id, _factory_kwargs(request), store)
+        jobs.submit(operation.id)
     LOG.info('Operation %(op)s: %(type)s of protection group %(group)s '
              'from %(source)s to %(target)s started',
              {'op': operation.id, 'type': action, 'group': group.id,
@@ -118,8 +119,7 @@ def cancel(context, operation_id):
     db.operation_update(context, operation.id,
                         values={'status': steps.CANCELLING})
     LOG.info('Operation %s: cancel requested', operation.id)
-    if not runner.is_running_here(operation.id):
-        runner.resume(operation.id)
+    jobs.ensure_running(operation.id)
 
 
 def _cleanup_kwargs(operation, group):
@@ -159,8 +159,8 @@ def cleanup(context, operation_id):
             'completed_at': None})
         # The operation runs again, and will end again.
         events.started(context, operation)
-        runner.launch(operation.id, runner.prepare(
-            operation.id, kwargs, runner.stored_inputs(operation)))
+        runner.prepare(operation.id, kwargs, runner.stored_inputs(operation))
+        jobs.submit(operation.id)
     LOG.info('Operation %(op)s: cleanup (%(stage)s) started',
              {'op': operation.id, 'stage': kwargs['stage']})
     return operation.id

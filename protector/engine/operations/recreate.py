@@ -12,7 +12,7 @@ import binascii
 from oslo_config import cfg
 from oslo_utils import timeutils
 
-from protector.common import locks
+from protector.common import coordination
 from protector.drivers import errors
 from protector.engine.operations import boot
 from protector.engine.operations import desired
@@ -126,7 +126,8 @@ class ServerBuilder(object):
         name = group['name']
         if self.test:
             name = names.server_group(self.env.operation_id, name)
-        with locks.named('server group', self.env.operation_id, name):
+        with coordination.get().lock('server group', self.env.operation_id,
+                                     name):
             found = self.cloud.list_server_groups(self.project, name=name)
             if found:
                 return found[0]['id']

@@ -24,6 +24,7 @@ from taskflow import states
 from taskflow import storage as tf_storage
 
 from protector.common import context as protector_context
+from protector.common import coordination
 from protector.common import exception
 from protector.common import keystone
 from protector.db import api as db
@@ -36,7 +37,7 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 _guard = threading.Lock()
 _backend = None
-_threads = {}
+_running = {}  # operation id -> (thread, taskflow engine)
 _FINISHED = (states.SUCCESS, states.REVERTED, states.FAILURE)
 
 
@@ -118,13 +119,19 @@ def rollback(operation):
         stored_inputs(operation)).run()
 
 
-def launch(operation_id, engine):
-    """Run ``engine`` in a thread of its own; the call returns at once."""
-    thread = threading.Thread(target=_run, args=(operation_id, engine),
+def launch(operation_id, engine, on_end=None):
+    """Run ``engine`` in a thread of its own; the call returns at once.
+
+    ``on_end(finished)`` is called when the run stops: ``finished`` is
+    False when it was suspended (``suspend``) and another engine, or this
+    one later, goes on with it.
+    """
+    thread = threading.Thread(target=_run,
+                              args=(operation_id, engine, on_end),
                               name='operation-%s' % operation_id,
                               daemon=True)
     with _guard:
-        _threads[operation_id] = thread
+        _running[operation_id] = (thread, engine)
     thread.start()
     return thread
 
@@ -147,40 +154,57 @@ def _log_api_calls(operation_id, kind, before, started):
               'seconds': time.monotonic() - started})
 
 
-def _run(operation_id, engine):
+def _run(operation_id, engine, on_end):
     context = protector_context.get_admin_context()
     calls, started = keystone.api_calls(), time.monotonic()
+    finished = True
     try:
         engine.run()
-        if outcome.cancel_requested(context, operation_id):
+        if engine.storage.get_flow_state() == states.SUSPENDED:
+            # Its claim was lost or the engine stops: the flow is left
+            # where it is for whichever engine claims it next.
+            LOG.info('Operation %s suspended', operation_id)
+            finished = False
+        elif outcome.cancel_requested(context, operation_id):
             rollback(db.operation_get(context, operation_id))
             outcome.cancelled_late(context, operation_id)
         else:
             outcome.succeeded(context, operation_id, engine.storage)
     except Exception as exc:
         # Not BaseException: an engine killed mid-run must leave its
-        # operation 'running', for the next start to resume it.
+        # operation 'running', for the next engine to resume it.
         outcome.failed(context, operation_id, engine.storage, exc)
     finally:
         _log_api_calls(operation_id, engine.storage.flow_name, calls,
                        started)
         with _guard:
-            if _threads.get(operation_id) is threading.current_thread():
-                del _threads[operation_id]
+            if _running.get(operation_id, (None,))[0] is \
+                    threading.current_thread():
+                del _running[operation_id]
+    if on_end is not None:
+        on_end(finished)
 
 
 def is_running_here(operation_id):
     with _guard:
-        thread = _threads.get(operation_id)
+        thread, _engine = _running.get(operation_id, (None, None))
     return thread is not None and thread.is_alive()
 
 
 def wait(operation_id, timeout=None):
     """Wait for the thread of an operation (tests, orderly shutdown)."""
     with _guard:
-        thread = _threads.get(operation_id)
+        thread, _engine = _running.get(operation_id, (None, None))
     if thread is not None:
         thread.join(timeout)
+
+
+def suspend(operation_id):
+    """Stop running an operation after the tasks under way (see _run)."""
+    with _guard:
+        _thread, engine = _running.get(operation_id, (None, None))
+    if engine is not None:
+        engine.suspend()
 
 
 def _conclude(context, operation_id):
@@ -200,23 +224,31 @@ def _conclude(context, operation_id):
     return True
 
 
-def resume(operation_id):
-    """Continue an operation from its saved state, in a thread."""
+def resume(operation_id, on_end=None, engine=None):
+    """Run an operation from its saved state, in a thread of this engine.
+
+    Returns the thread, or None when there was nothing left to run (the
+    end is recorded then).  Each call is a claim of the operation by this
+    engine (``engine``: its host and pid), recorded with it.
+    """
     context = protector_context.get_admin_context()
     detail = _unfinished(operation_id)
     if detail is None:
         if not _conclude(context, operation_id):
             outcome.lost(context, operation_id)
         return None
-    LOG.info('Operation %(op)s: resuming flow %(flow)s from state %(state)s',
-             {'op': operation_id, 'flow': detail.name,
-              'state': detail.state})
-    engine = engines.load_from_detail(detail, backend=backend(),
-                                      **_options())
-    return launch(operation_id, engine)
+    host, pid = engine or coordination.get().identity
+    operation = db.operation_claimed(context, operation_id, host, pid)
+    LOG.info('Operation %(op)s: engine %(host)s:%(pid)d runs flow '
+             '%(flow)s from state %(state)s (claim %(claims)d)',
+             {'op': operation_id, 'host': host, 'pid': pid,
+              'flow': detail.name, 'state': detail.state,
+              'claims': operation.claims})
+    flow = engines.load_from_detail(detail, backend=backend(), **_options())
+    return launch(operation_id, flow, on_end)
 
 
-def _overtaken(context, operation):
+def overtaken(context, operation):
     """Whether the peer changed the group while this engine was down.
 
     An unplanned failover on the other site while this one was lost makes
@@ -243,7 +275,7 @@ def resume_all():
     for operation in db.operation_list_running(context):
         if is_running_here(operation.id):
             continue
-        if _overtaken(context, operation):
+        if overtaken(context, operation):
             outcome.overtaken(context, operation.id)
             continue
         try:

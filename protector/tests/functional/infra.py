@@ -712,6 +712,56 @@ class RabbitMQ(object):
 
 
 # ---------------------------------------------------------------------------
+# etcd
+# ---------------------------------------------------------------------------
+
+class Etcd(object):
+    """A one-member etcd on loopback: the engines' coordination service.
+
+    Debian's etcd-server package (tools/install-deps installs it); tooz
+    and taskflow reach it through its gRPC gateway (``url``).
+    """
+
+    PORT_OFFSETS = (0, 1)   # clients, peers
+
+    def __init__(self, base_dir, port, binary='/usr/bin/etcd'):
+        _require(binary, 'etcd', 'install the Debian package etcd-server '
+                 '(tools/install-deps)')
+        self.dir = os.path.join(base_dir, 'etcd')
+        self.port = port
+        self.binary = binary
+        self.log_path = os.path.join(base_dir, 'etcd.log')
+        self.url = 'etcd3+http://%s:%d' % (LOOPBACK, port)
+        self._proc = None
+
+    def _ready(self):
+        answer = requests.get('http://%s:%d/health' % (LOOPBACK, self.port),
+                              timeout=2)
+        return answer.json().get('health') == 'true'
+
+    def start(self, timeout=30):
+        _check_ports_free('etcd', [self.port + o for o in self.PORT_OFFSETS])
+        os.makedirs(self.dir, exist_ok=True)
+        clients = 'http://%s:%d' % (LOOPBACK, self.port)
+        peers = 'http://%s:%d' % (LOOPBACK, self.port + 1)
+        self._proc = _spawn([
+            self.binary, '--name', 'protector', '--data-dir', self.dir,
+            '--listen-client-urls', clients,
+            '--advertise-client-urls', clients,
+            '--listen-peer-urls', peers,
+            '--initial-advertise-peer-urls', peers,
+            '--initial-cluster', 'protector=' + peers,
+            '--log-level', 'warn'], self.log_path)
+        _wait_for(self._ready, timeout, 'etcd', [self.log_path],
+                  proc=self._proc)
+        return self
+
+    def stop(self, timeout=30):
+        _stop_process(self._proc, signal.SIGTERM, timeout, 'etcd')
+        self._proc = None
+
+
+# ---------------------------------------------------------------------------
 # Keystone
 # ---------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from openstack import exceptions as sdk_exc
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from protector.common import locks
+from protector.common import coordination
 from protector.drivers.cloud.openstack import common
 from protector.drivers import errors
 
@@ -264,7 +264,7 @@ class BlockStorageMixin(object):
                              timeout=None):
         # Cinder refuses a change to a group while the last one is under
         # way ("Group status must be available"): one at a time.
-        with locks.named('volume group', self.site.name, group_id):
+        with coordination.get().lock('volume group', self.site.name, group_id):
             group = self.get_volume_group(project_id, group_id)
             missing = [v for v in volume_ids if v not in group['volume_ids']]
             if not missing:
@@ -277,7 +277,7 @@ class BlockStorageMixin(object):
                                   timeout=None):
         # Cinder refuses a change to a group while the last one is under
         # way ("Group status must be available"): one at a time.
-        with locks.named('volume group', self.site.name, group_id):
+        with coordination.get().lock('volume group', self.site.name, group_id):
             group = self.get_volume_group(project_id, group_id)
             present = [v for v in volume_ids if v in group['volume_ids']]
             if not present:

@@ -6,7 +6,7 @@ import re
 from openstack import exceptions as sdk_exc
 from oslo_log import log as logging
 
-from protector.common import locks
+from protector.common import coordination
 from protector.drivers.cloud.openstack import common
 from protector.drivers import errors
 
@@ -196,7 +196,7 @@ class ComputeMixin(object):
         def run(conn):
             # The servers of a rank boot in parallel and often share a
             # key pair: one import at a time.
-            with locks.named('key pair', self.site.name, key_name):
+            with coordination.get().lock('key pair', self.site.name, key_name):
                 try:
                     return usable(conn)
                 except sdk_exc.ConflictException:

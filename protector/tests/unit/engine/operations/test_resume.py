@@ -10,7 +10,7 @@ state of the engine and resumes from the database.
 
 import fixtures as fixtures_lib
 
-from protector.common import locks
+from protector.common import coordination
 from protector.db import api as db
 from protector.engine.operations import group_tasks
 from protector.engine.operations import manager
@@ -54,9 +54,9 @@ class TestResume(base.OperationTestCase):
         self._patches.remove(patch)
         patch.cleanUp()
         with runner._guard:
-            runner._threads.clear()
+            runner._running.clear()
         record._locks.clear()
-        locks._locks.clear()
+        coordination.stop()
         resumed = manager.OperationsManager().resume_running()
         for operation_id in resumed:
             runner.wait(operation_id, 30)
