@@ -12,7 +12,7 @@ from protector.common import rpc
 from protector.common import service
 from protector.db import api as db
 from protector.engine import manager
-from protector.engine.operations import manager as operations
+from protector.engine.operations import runner
 from protector.engine import periodic
 from protector.engine import sync
 from protector.health import metrics
@@ -26,9 +26,8 @@ def main():
     service.prepare()
     service.log_options()
     db.group_fill_digests(context.get_admin_context())
-    dr_operations = operations.OperationsManager()
     server = rpc.get_server(CONF.engine.topic, socket.gethostname(),
-                            [manager.EngineManager(), dr_operations])
+                            [manager.EngineManager()])
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *args: stop.set())
@@ -42,7 +41,7 @@ def main():
              '%(topic)s', {'site': CONF.site_name,
                            'topic': CONF.engine.topic})
     # Operations this engine was running when it stopped go on now.
-    resumed = dr_operations.resume_running()
+    resumed = runner.resume_all()
     if resumed:
         LOG.info('Resumed operations: %s', ', '.join(resumed))
     # Versions the peer site has not confirmed yet are sent again.
