@@ -19,13 +19,13 @@ import oslo_messaging as messaging
 from protector.common import exception
 from protector.common import keystone
 from protector.common import metadata_document
+from protector.common import recovery_plan
 from protector.db import api as db
 from protector.drivers import loader
 from protector.engine.operations import control
 from protector.engine.operations import queries
 from protector.engine import peer as peer_api
 from protector.engine import protection
-from protector.engine import recovery_plan
 from protector.engine import site_validation
 from protector.engine import sync
 

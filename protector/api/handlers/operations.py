@@ -8,8 +8,8 @@ from protector.api.schemas import common
 from protector.api import util
 from protector.api import views
 from protector.common import rpcapi
+from protector.common import steps
 from protector.db import api as db
-from protector.engine.operations import steps
 
 
 @endpoint.declare(query=pagination.query(

@@ -15,5 +15,6 @@ The path of an operation:
    made before by deterministic names (``names``), so that running a task
    again after a crash never makes anything twice.
 
-``steps`` lists every step name, its phase and its progress.
+``protector.common.steps`` lists every step name, its phase and its
+progress, and the kinds and statuses of operations.
 """

@@ -11,12 +11,12 @@ state of the engine and resumes from the database.
 import fixtures as fixtures_lib
 
 from protector.common import locks
+from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import group_tasks
 from protector.engine.operations import outcome
 from protector.engine.operations import record
 from protector.engine.operations import runner
-from protector.engine.operations import steps
 from protector.tests.unit import base as unit_base
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
