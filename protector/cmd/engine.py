@@ -14,7 +14,6 @@ from protector.common import service
 from protector.db import api as db
 from protector.engine import manager
 from protector.engine.operations import jobs
-from protector.engine.operations import manager as operations
 from protector.engine import periodic
 from protector.engine import sync
 from protector.health import metrics
@@ -28,9 +27,8 @@ def main():
     service.prepare()
     service.log_options()
     db.group_fill_digests(context.get_admin_context())
-    dr_operations = operations.OperationsManager()
     server = rpc.get_server(CONF.engine.topic, socket.gethostname(),
-                            [manager.EngineManager(), dr_operations])
+                            [manager.EngineManager()])
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *args: stop.set())

@@ -48,10 +48,11 @@ def cleanup():
         _TRANSPORT = None
 
 
-def get_client(topic, version='1.0', namespace=None):
-    target = messaging.Target(topic=topic, version=version,
-                              namespace=namespace)
+def get_client(topic, version, version_cap=None):
+    """A client of ``topic`` that sends no version newer than the cap."""
+    target = messaging.Target(topic=topic, version=version)
     return messaging.get_rpc_client(init(), target,
+                                    version_cap=version_cap,
                                     serializer=ContextSerializer())
 
 
@@ -64,11 +65,13 @@ def call(client, context, method, **kwargs):
     during which the engine sends a heartbeat every half of that time
     (oslo.messaging's call monitor), so an engine that dies while it works
     is told apart from a long call.
+
+    ``client`` is prepared for the RPC API version that ``method`` needs
+    (see ``protector.common.rpcapi``); the ping goes with that version.
     """
     seconds = CONF.engine.call_monitor_timeout
     try:
-        client.prepare(namespace=None, timeout=seconds).call(
-            context, 'ping')
+        client.prepare(timeout=seconds).call(context, 'ping')
     except (messaging.MessagingTimeout,
             messaging.MessageDeliveryFailure):
         raise exception.EngineUnavailable(site=CONF.site_name,

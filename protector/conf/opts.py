@@ -9,12 +9,13 @@ from protector.conf import default
 from protector.conf import drivers
 from protector.conf import engine
 from protector.conf import health
+from protector.conf import openstack_cloud
 from protector.conf import operations
-from protector.drivers.cloud.openstack import options as openstack_cloud
-from protector.drivers.storage import pure_options
+from protector.conf import pure
+from protector.conf import upgrade_levels
 
 _MODULES = (default, api, engine, health, operations, crypto, drivers,
-            coordination, openstack_cloud, pure_options)
+            coordination, openstack_cloud, pure, upgrade_levels)
 
 
 def list_opts():

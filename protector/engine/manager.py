@@ -1,8 +1,15 @@
-"""The engine's RPC endpoint: every change of protection metadata.
+"""The engine's RPC endpoint: every change of protection metadata, and
+the DR operations.
+
+protector-api reaches it through ``protector.common.rpcapi``, whose
+version history this follows.
 
 Each change of a protection group is a ``sync.GroupChange``: hold the
 group here, reserve the peer's copy, change the database (which makes the
 next version), push that version to the peer (see protector.engine.sync).
+
+Starting a DR operation answers once it is checked and recorded; the work
+goes on in the engine (see ``protector.engine.operations``).
 """
 
 from oslo_log import log as logging
@@ -12,11 +19,13 @@ import oslo_messaging as messaging
 from protector.common import exception
 from protector.common import keystone
 from protector.common import metadata_document
+from protector.common import recovery_plan
 from protector.db import api as db
 from protector.drivers import loader
+from protector.engine.operations import control
+from protector.engine.operations import queries
 from protector.engine import peer as peer_api
 from protector.engine import protection
-from protector.engine import recovery_plan
 from protector.engine import site_validation
 from protector.engine import sync
 
@@ -25,7 +34,10 @@ LOG = logging.getLogger(__name__)
 
 class EngineManager(object):
 
-    target = messaging.Target(version='1.0')
+    # The version of protector.common.rpcapi.EngineAPI this serves.
+    RPC_API_VERSION = '2.0'
+
+    target = messaging.Target(version=RPC_API_VERSION)
 
     def ping(self, context):
         """protector-api asks before each call (see common.rpc.call)."""
@@ -195,6 +207,23 @@ class EngineManager(object):
             entries, subnets = recovery_plan.validate(plan, members,
                                                       change.group.name)
             db.plan_update(context, group_id, entries, subnets)
+
+    # DR operations
+
+    def start_operation(self, context, group_id, action, options):
+        return control.start(context, group_id, action, options or {})
+
+    def cancel_operation(self, context, operation_id):
+        control.cancel(context, operation_id)
+
+    def cleanup_operation(self, context, operation_id):
+        return control.cleanup(context, operation_id)
+
+    def list_recovery_points(self, context, group_id):
+        return queries.recovery_points(context, group_id)
+
+    def consistency_group(self, context, group_id):
+        return queries.consistency_group(context, group_id)
 
 
 class _ProjectOnly(object):

@@ -20,8 +20,8 @@ from prometheus_client import core
 from prometheus_client import registry as prometheus_registry
 
 from protector.common import context as protector_context
+from protector.common import steps
 from protector.db import api as db
-from protector.engine.operations import steps
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from protector.api.schemas import actions as schema
 from protector.api import util
 from protector.api import views
 from protector.common import exception
+from protector.common import rpcapi
 from protector.db import api as db
-from protector.engine.operations import rpcapi
 
 VERSION = (1, 1)
 
@@ -30,7 +30,7 @@ def action(req):
             % ', '.join(sorted(schema.ACTIONS)))
     (name, options), = body.items()
     group = groups.get_group(req, ctx)
-    operation_id = rpcapi.OperationsAPI().start_operation(
+    operation_id = rpcapi.EngineAPI().start_operation(
         ctx, group_id=group.id, action=name, options=options)
     return util.json_response(
         {'operation': views.operation(db.operation_get(ctx, operation_id))},
@@ -44,7 +44,7 @@ def recovery_points(req):
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     page = pagination.requested(req)
     group = groups.get_group(req, ctx)
-    points = rpcapi.OperationsAPI().list_recovery_points(
+    points = rpcapi.EngineAPI().list_recovery_points(
         ctx, group_id=group.id)
     return util.json_response(page.body(req, 'recovery_points', page.cut(
         points, 'recovery point', 'created_at', 'desc')))
@@ -55,6 +55,5 @@ def consistency_group(req):
     """Show the volume groups of a group on both sites."""
     ctx = groups.authorize(req, 'protector:protection_groups:show')
     group = groups.get_group(req, ctx)
-    result = rpcapi.OperationsAPI().consistency_group(ctx,
-                                                      group_id=group.id)
+    result = rpcapi.EngineAPI().consistency_group(ctx, group_id=group.id)
     return util.json_response({'consistency_group': result})

@@ -6,8 +6,8 @@ from protector.api import pagination
 from protector.api.schemas import members as schema
 from protector.api import util
 from protector.api import views
+from protector.common import rpcapi
 from protector.db import api as db
-from protector.engine import rpcapi
 
 
 @endpoint.declare(status=201, body=schema.create)

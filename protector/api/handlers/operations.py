@@ -3,13 +3,13 @@
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
-from protector.api.schemas import common
 from protector.api import pagination
+from protector.api.schemas import common
 from protector.api import util
 from protector.api import views
+from protector.common import rpcapi
+from protector.common import steps
 from protector.db import api as db
-from protector.engine.operations import rpcapi
-from protector.engine.operations import steps
 
 
 @endpoint.declare(query=pagination.query(
@@ -46,7 +46,7 @@ def _act(req, action, method):
     ctx = groups.authorize(req, action)
     operation = db.operation_get(ctx, req.urlvars['operation_id'],
                                  project_id=req.urlvars['project_id'])
-    getattr(rpcapi.OperationsAPI(), method)(ctx, operation_id=operation.id)
+    getattr(rpcapi.EngineAPI(), method)(ctx, operation_id=operation.id)
     return util.json_response({'operation': views.operation(
         db.operation_get(ctx, operation.id))}, 202)
 

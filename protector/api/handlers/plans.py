@@ -4,9 +4,9 @@ from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
 from protector.api.schemas import protection_groups as schema
 from protector.api import util
+from protector.common import recovery_plan
+from protector.common import rpcapi
 from protector.db import api as db
-from protector.engine import recovery_plan
-from protector.engine import rpcapi
 
 
 def _plan(ctx, group_id):

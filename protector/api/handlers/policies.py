@@ -6,8 +6,8 @@ from protector.api.schemas import policies as schema
 from protector.api import util
 from protector.api import views
 from protector.common import crypto
+from protector.common import rpcapi
 from protector.db import api as db
-from protector.engine import rpcapi
 
 _DEFAULTS = {'replication_interval': 300, 'snapshot_retention': 24}
 

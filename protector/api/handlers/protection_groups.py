@@ -7,8 +7,8 @@ from protector.api.schemas import protection_groups as schema
 from protector.api import util
 from protector.api import views
 from protector.common import exception
+from protector.common import rpcapi
 from protector.db import api as db
-from protector.engine import rpcapi
 from protector import policy
 
 

@@ -10,8 +10,8 @@ from protector.api import util
 from protector.api import views
 from protector.common import crypto
 from protector.common import exception
+from protector.common import rpcapi
 from protector.db import api as db
-from protector.engine import rpcapi
 from protector import policy
 
 CONF = cfg.CONF

@@ -14,8 +14,8 @@ from protector.api.schemas import sync as schema
 from protector.api import util
 from protector.common import exception
 from protector.common import metadata_document
+from protector.common import rpcapi
 from protector.db import api as db
-from protector.engine import rpcapi
 from protector import policy
 
 LOG = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ malformed one is a 400 naming the field, never a half-stored group.
 from protector.api.schemas import common
 from protector.api.schemas import policies
 from protector.api.schemas import protection_groups
-from protector.engine import member_schema
-from protector.engine import recovery_plan
+from protector.common import member_schema
+from protector.common import recovery_plan
 
 # Names one change of a group: '<site>:<random id>'.
 HOLDER = dict(common.IDENTIFIER, maxLength=255)

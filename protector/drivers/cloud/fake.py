@@ -37,14 +37,14 @@ import uuid
 from oslo_config import cfg
 
 from protector.common import exception
+from protector.conf import openstack_cloud
 from protector.drivers.cloud import base
-from protector.drivers.cloud.openstack import options
 from protector.drivers import errors
 from protector.drivers import fake_world
 from protector.drivers.storage import fake as fake_storage
 
 CONF = cfg.CONF
-options.register_opts(CONF)
+openstack_cloud.register_opts(CONF)
 group = cfg.OptGroup('fake_cloud', title='Fake cloud driver (tests only)')
 opts = [
     cfg.StrOpt('inventory_file',

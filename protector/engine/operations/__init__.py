@@ -2,9 +2,10 @@
 
 The path of an operation:
 
-1. ``manager.OperationsManager.start_operation`` (RPC from protector-api)
-   checks the state gates and the pre-flight (``preflight``), records the
-   operation and its plan snapshot, and hands it to ``runner``.
+1. ``control.start`` (RPC ``start_operation`` from protector-api,
+   served by ``protector.engine.manager``) checks the state gates and the
+   pre-flight (``preflight``), records the operation and its plan
+   snapshot, and hands it to ``runner``.
 2. ``runner`` builds the taskflow flow of the operation (``flows``) with
    its state saved in protector's database, and runs it in a thread of
    the engine; at engine start it resumes every operation left running.
@@ -14,5 +15,6 @@ The path of an operation:
    made before by deterministic names (``names``), so that running a task
    again after a crash never makes anything twice.
 
-``steps`` lists every step name, its phase and its progress.
+``protector.common.steps`` lists every step name, its phase and its
+progress, and the kinds and statuses of operations.
 """

@@ -8,13 +8,13 @@ revert failed (``operation cleanup``): what it made on the target.
 
 from oslo_config import cfg
 
+from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
 from protector.engine.operations import base
 from protector.engine.operations import environment
 from protector.engine.operations import outcome
 from protector.engine.operations import record
-from protector.engine.operations import steps
 from protector.engine.operations import undo
 from protector.engine import sync
 

@@ -11,6 +11,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import environment
 from protector.engine.operations import events
@@ -19,7 +20,6 @@ from protector.engine.operations import jobs
 from protector.engine.operations import preflight
 from protector.engine.operations import request as request_lib
 from protector.engine.operations import runner
-from protector.engine.operations import steps
 from protector.engine import sync
 
 LOG = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ an engine that concludes a run again after a restart tells nothing twice.
 
 from protector.common import exception
 from protector.common import notifications
+from protector.common import steps
 from protector.db import api as db
-from protector.engine.operations import steps
 from protector.health import metrics
 
 ERROR_STATUSES = (steps.FAILED, steps.COMPLETED_WITH_ERRORS)

@@ -36,12 +36,12 @@ the operation.
 from taskflow.patterns import linear_flow
 from taskflow.patterns import unordered_flow
 
+from protector.common import steps
 from protector.engine.operations import cleanup_tasks
 from protector.engine.operations import group_tasks
 from protector.engine.operations import network_tasks
 from protector.engine.operations import outcome
 from protector.engine.operations import server_tasks
-from protector.engine.operations import steps
 from protector.engine.operations import storage_tasks
 
 MAIN = 'main'

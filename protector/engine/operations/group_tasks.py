@@ -4,12 +4,12 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
 from protector.engine.operations import base
 from protector.engine.operations import environment
 from protector.engine.operations import names
-from protector.engine.operations import steps
 from protector.engine import sync
 
 LOG = logging.getLogger(__name__)

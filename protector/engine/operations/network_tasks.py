@@ -5,12 +5,12 @@ router, hence no way in or out), named after the operation, so the test
 servers keep their addresses and cannot disturb production.
 """
 
+from protector.common import steps
 from protector.engine.operations import base
 from protector.engine.operations import desired
 from protector.engine.operations import environment
 from protector.engine.operations import mappings as mapping_lib
 from protector.engine.operations import names
-from protector.engine.operations import steps
 from protector.engine.operations import undo
 
 

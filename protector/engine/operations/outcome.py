@@ -4,9 +4,9 @@ from oslo_log import log as logging
 from taskflow import exceptions as tf_exc
 from taskflow import states
 
+from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import record
-from protector.engine.operations import steps
 from protector.engine import sync
 
 LOG = logging.getLogger(__name__)

@@ -9,12 +9,12 @@ records.
 from oslo_log import log as logging
 
 from protector.common import exception
+from protector.common import member_schema
+from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
-from protector.engine import member_schema
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
-from protector.engine.operations import steps
 from protector.engine import sync
 from protector.health import readiness
 

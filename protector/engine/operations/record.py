@@ -11,9 +11,9 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import events
-from protector.engine.operations import steps
 
 LOG = logging.getLogger(__name__)
 _guard = threading.Lock()

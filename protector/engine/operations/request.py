@@ -6,10 +6,10 @@ keeps this snapshot for its whole run (and across engine restarts), so
 a change of the group meanwhile cannot change what it does halfway.
 """
 
+from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
-from protector.engine.operations import steps
 from protector.engine import sync
 
 

@@ -4,12 +4,12 @@ from oslo_config import cfg
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import steps
 from protector.drivers import errors
 from protector.engine.operations import base
 from protector.engine.operations import environment
 from protector.engine.operations import recreate
 from protector.engine.operations import record
-from protector.engine.operations import steps
 from protector.engine.operations import undo
 
 CONF = cfg.CONF

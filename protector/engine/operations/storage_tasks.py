@@ -12,6 +12,7 @@ from oslo_config import cfg
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
 from protector.engine.operations import base
@@ -19,7 +20,6 @@ from protector.engine.operations import environment
 from protector.engine.operations import names
 from protector.engine.operations import outcome
 from protector.engine.operations import record
-from protector.engine.operations import steps
 from protector.engine.operations import undo
 
 CONF = cfg.CONF

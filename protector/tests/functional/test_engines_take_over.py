@@ -18,9 +18,9 @@ import pytest
 
 from protector.common import coordination
 from protector.common import exception
+from protector.common import steps
 from protector.engine.operations import jobs
 from protector.engine.operations import record
-from protector.engine.operations import steps
 from protector.tests.functional import infra
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures

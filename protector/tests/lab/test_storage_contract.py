@@ -27,9 +27,9 @@ pytest.importorskip('purestorage')
 
 from oslo_config import cfg  # noqa: E402
 
+from protector.conf import pure as pure_options  # noqa: E402
 from protector.drivers.storage import base  # noqa: E402
 from protector.drivers.storage import pure  # noqa: E402
-from protector.drivers.storage import pure_options  # noqa: E402
 from protector.tests.unit.drivers import storage_contract  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',

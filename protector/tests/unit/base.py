@@ -26,7 +26,6 @@ from protector.drivers.cloud import fake as fake_cloud
 from protector.drivers.storage import fake as fake_storage
 from protector.db import models
 from protector.engine import manager
-from protector.engine.operations import manager as operations_manager
 from protector import policy
 from protector.tests.unit import fakes
 
@@ -124,9 +123,6 @@ class Notifications(fixtures.Fixture):
 class APITestCase(TestCase):
     """Drives the WSGI app in-process, with the engine on fake RPC."""
 
-    # The engine serves the DR operations too (microversion 1.1).
-    serve_operations = False
-
     def setUp(self):
         super().setUp()
         rpc.cleanup()
@@ -136,11 +132,8 @@ class APITestCase(TestCase):
         self.useFixture(fixtures.MockPatch(
             'futurist._thread.ThreadWorker.MAX_IDLE_FOR', 0.01))
         self.engine = manager.EngineManager()
-        endpoints = [self.engine]
-        if self.serve_operations:
-            endpoints.append(operations_manager.OperationsManager())
         self.rpc_server = rpc.get_server(CONF.engine.topic, 'test-host',
-                                         endpoints)
+                                         [self.engine])
         self.rpc_server.start()
         self.addCleanup(lambda: self.rpc_server.wait())
         self.addCleanup(lambda: self.rpc_server.stop())

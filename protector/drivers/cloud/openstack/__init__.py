@@ -51,13 +51,10 @@ from protector.drivers.cloud.openstack import capture
 from protector.drivers.cloud.openstack import common
 from protector.drivers.cloud.openstack import compute
 from protector.drivers.cloud.openstack import network
-from protector.drivers.cloud.openstack import options
 from protector.drivers.cloud.openstack import quotas
 from protector.drivers import errors
 
 LOG = logging.getLogger(__name__)
-
-list_opts = options.list_opts
 
 
 class OpenStackCloudDriver(capture.CaptureMixin, compute.ComputeMixin,

@@ -7,14 +7,14 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from protector.common import keystone
+from protector.conf import openstack_cloud
 from protector.drivers.cloud import base
-from protector.drivers.cloud.openstack import options
 from protector.drivers import errors
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
-options.register_opts(CONF)
+openstack_cloud.register_opts(CONF)
 
 
 def describe(kind, ident, project_id=None, name=None):

@@ -12,12 +12,13 @@ arrays.  What it needs from each array:
   but never does itself;
 - REST 1.3 or newer for protection groups, 1.19 for pods (promotion).
 
-Options are in ``[pure]`` (:mod:`protector.drivers.storage.pure_options`),
+Options are in ``[pure]`` (:mod:`protector.conf.pure`),
 among them the name of the array volume behind a Cinder volume.
 """
 
 from oslo_config import cfg
 
+from protector.conf import pure as pure_options
 from protector.drivers.storage import base
 from protector.drivers.storage.pure import checks
 from protector.drivers.storage.pure import client
@@ -25,7 +26,6 @@ from protector.drivers.storage.pure import overview
 from protector.drivers.storage.pure import pods
 from protector.drivers.storage.pure import recovery
 from protector.drivers.storage.pure import replication
-from protector.drivers.storage import pure_options
 
 CONF = cfg.CONF
 pure_options.register_opts(CONF)

@@ -16,8 +16,6 @@ READER = dict(base.member_of(base.PROJECT_A, 'reader'), **V11)
 
 class TestDROperationsAPI(base.APITestCase):
 
-    serve_operations = True
-
     def setUp(self):
         super().setUp()
         self.conf.config(cloud='fake', storage='fake', group='drivers')

@@ -33,7 +33,7 @@ class TestEngineErrors(base.ScenarioTestCase):
 
     def _engine_raises(self, error):
         self.useFixture(fixtures.MockPatch(
-            'protector.engine.rpcapi.EngineAPI._call',
+            'protector.common.rpc.call',
             side_effect=over_rpc(error)))
 
     def test_message_has_no_engine_traceback(self):
@@ -67,7 +67,7 @@ class TestEngineErrors(base.ScenarioTestCase):
 
     def test_unexpected_error_shows_no_detail(self):
         self.useFixture(fixtures.MockPatch(
-            'protector.engine.rpcapi.EngineAPI._call',
+            'protector.common.rpc.call',
             side_effect=RuntimeError('database password is hunter2')))
 
         response = self.request('PUT', self.group_path('web-tier'), {

@@ -187,8 +187,6 @@ def requests(draw, path, known):
 class TestFuzz(base.APITestCase):
     """One test per path of the route table (added below)."""
 
-    serve_operations = True
-
     def setUp(self):
         super().setUp()
         # Forty requests take seconds; a long run takes what it takes.

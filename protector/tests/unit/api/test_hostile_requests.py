@@ -372,8 +372,6 @@ class TestPeerDocument(HostileTestCase):
 class TestStoredMemberSpec(base.APITestCase):
     """A member stored before its document was checked, or by hand."""
 
-    serve_operations = True
-
     def setUp(self):
         super().setUp()
         self.conf.config(cloud='fake', storage='fake', group='drivers')

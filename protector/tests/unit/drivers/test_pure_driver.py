@@ -15,11 +15,11 @@ import requests
 import testtools
 
 from protector.common import exception
+from protector.conf import pure as pure_options
 from protector.drivers.storage import base
 from protector.drivers.storage import errors
 from protector.drivers.storage import pure
 from protector.drivers.storage.pure import client
-from protector.drivers.storage import pure_options
 
 TOKEN = '0b2d5f6e-94a1-4c55-8a4b-7a1c9e3f2d10'
 ARRAY = base.ArrayRef('https://fa-a.example.com', TOKEN)

@@ -4,8 +4,8 @@ import fixtures as fx
 
 
 from protector.db import api as db
+from protector.engine import manager
 from protector.engine.operations import boot
-from protector.engine.operations import manager
 from protector.engine.operations import runner
 from protector.tests.unit import base
 from protector.tests.unit.engine.operations import fixtures
@@ -38,7 +38,7 @@ class OperationTestCase(base.TestCase):
         self.sites = self.useFixture(fixtures.TwoSites(
             self.replication_type, self.local, self.replicate))
         self.group = self.sites.group
-        self.manager = manager.OperationsManager()
+        self.manager = manager.EngineManager()
         # The workers of a finished flow notice the stop only after this
         # many seconds (1 by default), which the end of each flow waits.
         self.useFixture(fx.MockPatch(

@@ -3,10 +3,10 @@
 import fixtures as fixtures_lib
 
 from protector.common import exception
+from protector.common import steps
 from protector.db import api as db
 from protector.drivers.storage import base as storage_base
 from protector.drivers.storage import fake as fake_storage
-from protector.engine.operations import steps
 from protector.engine import protection
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures

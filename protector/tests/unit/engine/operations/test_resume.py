@@ -11,13 +11,12 @@ state of the engine and resumes from the database.
 import fixtures as fixtures_lib
 
 from protector.common import coordination
+from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import group_tasks
-from protector.engine.operations import manager
 from protector.engine.operations import outcome
 from protector.engine.operations import record
 from protector.engine.operations import runner
-from protector.engine.operations import steps
 from protector.tests.unit import base as unit_base
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
@@ -57,7 +56,7 @@ class TestResume(base.OperationTestCase):
             runner._running.clear()
         record._locks.clear()
         coordination.stop()
-        resumed = manager.OperationsManager().resume_running()
+        resumed = runner.resume_all()
         for operation_id in resumed:
             runner.wait(operation_id, 30)
         return resumed
@@ -205,8 +204,7 @@ class TestResume(base.OperationTestCase):
             'protection_group_id': self.group.id,
             'operation_type': 'failover', 'status': 'running'})
 
-        self.assertEqual([], manager.OperationsManager()
-                         .resume_running())
+        self.assertEqual([], runner.resume_all())
         operation = self.operation(operation.id)
         self.assertEqual('failed', operation.status)
         self.assertIn('nothing was changed', operation.error_message)
@@ -218,7 +216,7 @@ class TestResume(base.OperationTestCase):
             'protection_group_id': self.group.id,
             'operation_type': 'failover', 'status': 'running'})
 
-        manager.OperationsManager().resume_running()
+        runner.resume_all()
 
         (event, priority, data), = notifications.sent('operation.')
         self.assertEqual(('operation.error', 'ERROR', operation.id),
@@ -234,7 +232,7 @@ class TestResume(base.OperationTestCase):
             'status': 'running'})
         self.sites.peer.change(self.group.id, status='failed_over')
 
-        self.assertEqual([], manager.OperationsManager().resume_running())
+        self.assertEqual([], runner.resume_all())
 
         operation = self.operation(operation.id)
         self.assertEqual('failed', operation.status)

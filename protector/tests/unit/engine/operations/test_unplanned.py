@@ -1,10 +1,10 @@
 """Unplanned failover: run on site-b while site-a is gone."""
 
 from protector.common import exception
+from protector.common import steps
 from protector.db import api as db
 from protector.drivers.storage import fake as fake_storage
 from protector.engine.operations import runner
-from protector.engine.operations import steps
 from protector.engine import sync
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures

@@ -34,6 +34,10 @@ delete_test_instances (test cleanup)      40
 delete_test_volumes (test cleanup)        80
 delete_isolated_networks (test cleanup)   90
 ========================================  =====  ==========================
+
+The kinds and statuses of operations are here too.  protector-api reads
+them (it filters and shows operations), so this module is in
+``protector.common`` and imports nothing.
 """
 
 VALIDATE_SITES = 'validate_sites'

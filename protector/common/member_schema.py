@@ -14,7 +14,7 @@ must have their type.
 import jsonschema
 
 from protector.common import exception
-from protector.engine import recovery_plan
+from protector.common import recovery_plan
 
 _TEXT = {'type': 'string'}
 _OPTIONAL_TEXT = {'type': ['string', 'null']}

@@ -6,7 +6,7 @@ import types
 import testtools
 
 from protector.common import exception
-from protector.engine import recovery_plan
+from protector.common import recovery_plan
 from protector.tests.unit.api import test_plans
 from protector.tests.unit import base
 
