@@ -208,6 +208,19 @@ class TooLarge(ProtectorException):
     message = '%(reason)s'
 
 
+class InvalidStateTransition(ProtectorException):
+    """A change of a group's status the state machine does not allow.
+
+    Never the operator's doing: it is a bug of protector
+    (``protector.common.group_states``), refused before it is written.
+    """
+    error_code = 'invalid_state_transition'
+    message = ("Protection group %(group)s cannot move from status "
+               "'%(current)s' to '%(new)s'; the change was refused and the "
+               "status left as it was. This is a bug of protector: report "
+               "it with the protector-engine log of this time.")
+
+
 class BadGateway(ProtectorException):
     """A cloud or an array answered with an error of its own."""
     code = 502

@@ -11,6 +11,7 @@ from oslo_utils import timeutils
 
 from protector.common import crypto
 from protector.common import exception
+from protector.common import group_states
 from protector.common import metadata_content as content_lib
 from protector.db import api as db
 
@@ -91,6 +92,16 @@ def apply(context, document, digest, base=None, holder=None, force=False):
                    'site (expected %d); upgrade protector on both sites to '
                    'the same release.' % (document.get('format'), FORMAT))
     group_doc = document['group']
+    # The document replaces this site's copy wholesale (a copy the peer
+    # sends, or this site's own snapshot put back): its status need not
+    # follow this copy's (see group_states), but it must be one we know.
+    if not group_states.known(group_doc['status']):
+        raise exception.InvalidInput(
+            reason="Invalid field 'group.status' of the metadata document: "
+                   "'%s' is not a status of protection groups (%s); "
+                   "upgrade protector on both sites to the same release."
+                   % (exception.excerpt(group_doc['status']),
+                      ', '.join(group_states.ALL)))
     values = {field: group_doc[field]
               for field in content_lib.GROUP_FIELDS}
     values.update({field: _parse_time(field, group_doc[field])

@@ -90,10 +90,6 @@ CANCELLED = 'cancelled'
 STATUSES = (RUNNING, CANCELLING, COMPLETED, COMPLETED_WITH_ERRORS, FAILED,
             CANCELLED)
 
-# Group statuses an operation moves through.
-GROUP_TRANSITIONAL = {FAILOVER: 'failing_over', FAILBACK: 'failing_back',
-                      TEST_FAILOVER: 'testing', TEST_CLEANUP: 'cleaning'}
-
 # A reason that starts so is not an error: the step waits for the
 # operator (cleanup after an unplanned failover).
 DEFERRED = 'Deferred: '

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from protector.common import exception
+from protector.common import group_states
 from protector.common import metadata_content
 from protector.db import models
 from protector.db import sqlite
@@ -274,6 +275,9 @@ def _bump(context, group):
 
 @main_context_manager.writer
 def group_create(context, values):
+    values = dict(values)
+    values.setdefault('status', group_states.INITIAL)
+    group_states.check(None, values['status'], values.get('id'))
     group = models.ProtectionGroup(**values)
     try:
         context.session.add(group)
@@ -313,7 +317,17 @@ def group_list(context, project_id=None, **page):
 
 @main_context_manager.writer
 def group_update(context, group_id, values, bump=True):
-    group = _group_query(context, None).filter_by(id=group_id).one()
+    """Change a group; a change of status must be a move it may make.
+
+    The row is locked and its status checked against the state machine
+    (``group_states.check``) in the transaction that writes the new one.
+    """
+    query = _group_query(context, None).filter_by(id=group_id)
+    if 'status' in values:
+        group = query.with_for_update().one()
+        group_states.check(group.status, values['status'], group_id)
+    else:
+        group = query.one()
     group.update(values)
     try:
         context.session.flush()
@@ -599,6 +613,11 @@ def group_replace(context, group_values, members, policy_values, digest,
     two different contents under one version.  Receiving the version that
     is stored already (a push sent again) changes nothing.  Returns the
     group.
+
+    The status is the peer's, whatever this copy's was: the document
+    replaces the copy wholesale, so its status is not a move of this copy
+    and ``group_states.check`` does not apply (``metadata_document.apply``
+    made sure it is a known status).
     """
     session = context.session
     group_id = group_values['id']

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext import hybrid
 from sqlalchemy import orm
 
+from protector.common import group_states
+
 
 class Base(models.TimestampMixin, models.ModelBase, orm.DeclarativeBase):
 
@@ -84,7 +86,8 @@ class ProtectionGroup(Base):
         sa.String(36), sa.ForeignKey('sites.id'), nullable=False)
     volume_type = sa.Column(sa.String(255), nullable=False)
     secondary_volume_type = sa.Column(sa.String(255), nullable=False)
-    status = sa.Column(sa.String(32), nullable=False, default='active')
+    status = sa.Column(sa.String(32), nullable=False,
+                       default=group_states.INITIAL)
     failover_count = sa.Column(sa.Integer, nullable=False, default=0)
     last_failover_at = sa.Column(sa.DateTime)
     last_replication_at = sa.Column(sa.DateTime)

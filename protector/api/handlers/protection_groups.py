@@ -7,6 +7,7 @@ from protector.api.schemas import protection_groups as schema
 from protector.api import util
 from protector.api import views
 from protector.common import exception
+from protector.common import group_states
 from protector.common import rpcapi
 from protector.db import api as db
 from protector import policy
@@ -50,7 +51,8 @@ def create(req):
     values.update({
         'project_id': req.urlvars['project_id'],
         'primary_site_id': primary.id, 'secondary_site_id': secondary.id,
-        'current_primary_site_id': primary.id, 'status': 'active',
+        'current_primary_site_id': primary.id,
+        'status': group_states.INITIAL,
         'failover_count': 0, 'metadata_version': 1,
         'consistency_groups': {}, 'mappings': {}, 'subnets': {},
     })

@@ -8,6 +8,7 @@ revert failed (``operation cleanup``): what it made on the target.
 
 from oslo_config import cfg
 
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
@@ -171,7 +172,8 @@ class RollbackTarget(base.OperationTask):
             undo.remove_server_groups(env, operation_id, members)
         elif env.operation.failover_type != steps.UNPLANNED:
             undo.restart_source_servers(env, results)
-        previous = env.parameters.get('previous_status', 'active')
+        previous = env.parameters.get('previous_status',
+                                      group_states.ACTIVE)
         db.group_update(env.context, env.group.id, {'status': previous})
         if env.operation.failover_type != steps.UNPLANNED:
             sync.push(env.context, env.group.id)

@@ -11,6 +11,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import environment
@@ -134,7 +135,8 @@ def _cleanup_kwargs(operation, group):
             return dict(base, stage=flows.FINISH, redo=redo)
     if kind == steps.TEST_CLEANUP and operation.status == steps.FAILED:
         return dict(base, stage=flows.MAIN)
-    if operation.status == steps.FAILED and group.status == 'error' and \
+    if operation.status == steps.FAILED and \
+            group.status == group_states.ERROR and \
             kind in (steps.FAILOVER, steps.FAILBACK, steps.TEST_FAILOVER):
         return dict(base, stage=flows.ROLLBACK)
     return None

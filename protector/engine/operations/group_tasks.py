@@ -4,6 +4,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
@@ -57,7 +58,7 @@ class CreateDrRecord(base.OperationTask):
 
     def execute(self, operation_id):
         env, recorder = self.begin(operation_id)
-        status = steps.GROUP_TRANSITIONAL[env.operation.operation_type]
+        status = group_states.ENTERED[env.operation.operation_type]
         if env.group.status != status:
             db.group_update(env.context, env.group.id, {'status': status})
             _push(env)
@@ -69,7 +70,8 @@ class CreateDrRecord(base.OperationTask):
         # The group goes back to where it was: whatever else happened was
         # reverted before this (reverts run in reverse order).
         env = environment.Environment.of(operation_id)
-        previous = env.parameters.get('previous_status', 'active')
+        previous = env.parameters.get('previous_status',
+                                      group_states.ACTIVE)
         if env.group.status != previous:
             db.group_update(env.context, env.group.id, {'status': previous})
             _push(env)
@@ -90,7 +92,8 @@ class UpdateProtectionGroup(base.OperationTask):
         results = recorder.members()
         kind = env.operation.operation_type
         if kind == steps.TEST_CLEANUP:
-            db.group_update(env.context, env.group.id, {'status': 'active'})
+            db.group_update(env.context, env.group.id,
+                            {'status': group_states.completed(kind)})
             _push(env)
             self.done(recorder)
             return
@@ -103,14 +106,12 @@ class UpdateProtectionGroup(base.OperationTask):
             values = self._member(env, member, results.get(member_id, {}))
             partial = partial or values['status'] != 'protected'
             db.member_update(env.context, member_id, values)
-        values = {'current_primary_site_id': env.target.id}
+        values = {'current_primary_site_id': env.target.id,
+                  'status': group_states.completed(kind, partial)}
         if kind == steps.FAILOVER:
             values.update(
-                status='failed_over_partial' if partial else 'failed_over',
                 failover_count=(env.group.failover_count or 0) + 1,
                 last_failover_at=timeutils.utcnow())
-        else:
-            values['status'] = 'active'
         db.group_update(env.context, env.group.id, values)
         LOG.info('Protection group %(group)s now runs on %(site)s '
                  '(operation %(op)s)', {'group': env.group.id,

@@ -4,6 +4,7 @@ from oslo_log import log as logging
 from taskflow import exceptions as tf_exc
 from taskflow import states
 
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import record
@@ -115,7 +116,7 @@ def failed(context, operation_id, storage, error=None):
                         'undone; protection group %s is %s again.'
                         % (text(error), group.name, group.status))
         return
-    db.group_update(context, group.id, {'status': 'error'})
+    db.group_update(context, group.id, {'status': group_states.ERROR})
     sync.push(context, group.id,
               retry=operation.failover_type != steps.UNPLANNED)
     recorder.finish(steps.FAILED, "%s Undoing what it did failed too (see "

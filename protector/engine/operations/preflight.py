@@ -9,6 +9,7 @@ records.
 from oslo_log import log as logging
 
 from protector.common import exception
+from protector.common import group_states
 from protector.common import member_schema
 from protector.common import steps
 from protector.db import api as db
@@ -20,32 +21,19 @@ from protector.health import readiness
 
 LOG = logging.getLogger(__name__)
 CLI = 'openstack protector'
-# Group statuses each operation starts from.
-ALLOWED = {
-    steps.FAILOVER: ('active',),
-    steps.FAILBACK: ('failed_over', 'failed_over_partial'),
-    steps.TEST_FAILOVER: ('active',),
-    steps.TEST_CLEANUP: ('testing',),
-    steps.SYNC: ('active', 'failed_over', 'failed_over_partial',
-                 'testing'),
-}
-UNPLANNED_ALLOWED = ('active', 'testing')
-# An operation the lost site was running leaves its status in this site's
-# copy: with --force an unplanned failover starts anyway.
-UNPLANNED_FORCED = ('failing_over', 'failing_back', 'cleaning')
 
 
 def _hint(group, action):
     name = group.name
-    if group.status in ('failed_over', 'failed_over_partial') and \
+    if group.status in group_states.FAILED_OVER_ANY and \
             action == steps.FAILOVER:
         return (" The workload runs on site '%s'; to bring it back run "
                 "'%s protection-group failback %s'."
                 % (group.current_primary_site.name, CLI, name))
-    if group.status == 'testing':
+    if group.status == group_states.TESTING:
         return (" A test failover is in place; remove it with '%s "
                 "protection-group test-cleanup %s'." % (CLI, name))
-    if group.status == 'error':
+    if group.status == group_states.ERROR:
         return (" Find the failed operation with '%s operation list "
                 "--protection-group %s' and run '%s operation cleanup "
                 "<operation>'." % (CLI, name, CLI))
@@ -59,15 +47,14 @@ def _hint(group, action):
 def gate(request):
     """Refuse an operation the group's state does not allow."""
     group = request.group
-    allowed = (UNPLANNED_ALLOWED if request.unplanned
-               else ALLOWED[request.action])
-    if request.unplanned and request.force:
-        allowed = allowed + UNPLANNED_FORCED
+    allowed = group_states.start_from(request.action, request.unplanned,
+                                      request.force)
     if group.status not in allowed:
         kind = ('an unplanned failover' if request.unplanned
                 else 'a %s' % request.action.replace('_', ' '))
         hint = _hint(group, request.action)
-        if request.unplanned and group.status in UNPLANNED_FORCED:
+        if request.unplanned and \
+                group.status in group_states.UNPLANNED_FAILOVER_FORCED_FROM:
             hint = (" If the site that was running that operation is lost, "
                     "add --force to take over from this site's copy.")
         raise exception.InvalidState(

@@ -2,6 +2,7 @@
 
 import fixtures as fx
 
+from protector.common import group_states
 from protector.db import api as db
 from protector.drivers.storage import base as storage_base
 from protector.engine.operations import boot
@@ -58,7 +59,7 @@ class TestDROperationsAPI(base.APITestCase):
         self.assertEqual(100, done['progress'])
         group = self.request('GET', self.path(''), headers=MEMBER).json_body[
             'protection_group']
-        self.assertEqual('failed_over', group['status'])
+        self.assertEqual(group_states.FAILED_OVER, group['status'])
         self.assertEqual('site-b', group['current_primary_site'])
 
     def test_new_paths_need_microversion_1_1(self):

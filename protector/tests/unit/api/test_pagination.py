@@ -5,6 +5,7 @@ import urllib.parse
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
+from protector.common import group_states
 from protector.db import api as db
 from protector.tests.unit import base
 
@@ -66,7 +67,8 @@ class GroupPagesTestCase(PagesTestCase):
             'replication_type': 'async', 'primary_site_id': site_a,
             'secondary_site_id': site_b, 'current_primary_site_id': site_a,
             'volume_type': 'replicated',
-            'secondary_volume_type': 'replicated', 'status': 'active',
+            'secondary_volume_type': 'replicated',
+            'status': group_states.ACTIVE,
             'failover_count': 0, 'metadata_version': 1,
             'consistency_groups': {}, 'mappings': {}, 'subnets': {}})
         for index in range(members):

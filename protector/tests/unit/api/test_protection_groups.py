@@ -1,5 +1,6 @@
 """/v1/{project_id}/protection-groups: create, read, change, delete."""
 
+from protector.common import group_states
 from protector.tests.unit import base
 
 GROUP_FIELDS = {
@@ -34,7 +35,7 @@ class TestCreate(base.ScenarioTestCase):
         self.assertEqual('site-a', group['current_primary_site'])
         self.assertEqual('replicated', group['volume_type'])
         self.assertEqual('replicated', group['secondary_volume_type'])
-        self.assertEqual('active', group['status'])
+        self.assertEqual(group_states.ACTIVE, group['status'])
         self.assertEqual(0, group['failover_count'])
         self.assertEqual(0, group['member_count'])
         self.assertEqual(1, group['metadata_version'])
@@ -243,7 +244,7 @@ class TestReadChangeDelete(base.ScenarioTestCase):
     def test_other_fields_cannot_be_changed(self):
         for field, value in (('volume_type', 'other'),
                              ('primary_site', 'site-b'),
-                             ('status', 'failed_over')):
+                             ('status', group_states.FAILED_OVER)):
             response = self.request('PUT', self.group_path('web-tier'), {
                 'protection_group': {field: value}}, MEMBER_A)
 

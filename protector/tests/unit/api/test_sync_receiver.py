@@ -5,6 +5,7 @@ import datetime
 from oslo_utils import timeutils
 
 from protector.common import crypto
+from protector.common import group_states
 from protector.common import metadata_content
 from protector.db import api as db
 from protector.tests.unit import base
@@ -30,7 +31,7 @@ def document(version=1, **group_fields):
     group = {
         'name': 'erp', 'description': 'ERP on site-b',
         'replication_type': 'sync', 'volume_type': 'replicated-b',
-        'secondary_volume_type': 'replicated', 'status': 'active',
+        'secondary_volume_type': 'replicated', 'status': group_states.ACTIVE,
         'failover_count': 1, 'consistency_groups': {'site-b': 'cg-1'},
         'mappings': {'failover': {'network': {'net-b': 'net-a'}}},
         'subnets': {}, 'last_failover_at': '2026-11-01T10:00:00',

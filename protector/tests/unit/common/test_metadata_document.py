@@ -4,6 +4,7 @@ import copy
 
 from protector.common import crypto
 from protector.common import exception
+from protector.common import group_states
 from protector.common import metadata_content
 from protector.common import metadata_document
 from protector.db import api as db
@@ -131,6 +132,31 @@ class TestMetadataDocument(base.ScenarioTestCase):
             self.assertNotEqual(getattr(
                 before, '%s_fa_token_encrypted' % side), encrypted)
             self.assertEqual(token, crypto.decrypt(encrypted))
+
+    def test_the_peer_s_status_replaces_ours_whatever_it_was(self):
+        # Not a move of this copy: the state machine does not apply.
+        document = self._as_received(self._export())
+        document['version'] += 1
+        document['group']['status'] = group_states.FAILED_OVER_PARTIAL
+
+        self._apply(document)
+
+        self.assertEqual(group_states.FAILED_OVER_PARTIAL,
+                         db.group_get(self.context, self.gid).status)
+
+    def test_a_status_we_do_not_know_is_refused(self):
+        document = self._as_received(self._export())
+        document['version'] += 1
+        document['group']['status'] = 'deleting'
+
+        error = self.assertRaises(exception.InvalidInput, self._apply,
+                                  document)
+
+        self.assertIn("Invalid field 'group.status' of the metadata "
+                      "document: 'deleting' is not a status of protection "
+                      "groups", error.msg)
+        self.assertEqual(group_states.ACTIVE,
+                         db.group_get(self.context, self.gid).status)
 
     def test_document_without_policy_removes_it(self):
         document = self._as_received(self._export())

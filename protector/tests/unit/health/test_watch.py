@@ -6,6 +6,7 @@ import fixtures as fx
 from oslo_utils import timeutils
 
 from protector.common import exception
+from protector.common import group_states
 from protector.db import api as db
 from protector.drivers.cloud import fake as fake_cloud
 from protector.drivers import fake_world
@@ -170,7 +171,7 @@ class TestReadiness(WatchTestCase):
                                   'failover', type='planned')
         self.assertIn('volumes needs 4, free 2 of 2', error.msg)
         self.assertEqual([], db.operation_list(self.context))
-        self.assertEqual(('active', version), (
+        self.assertEqual((group_states.ACTIVE, version), (
             self.group_now().status, self.group_now().metadata_version))
         self.assertEqual({}, self.target_servers('site-b'))
 

@@ -15,6 +15,7 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
 from protector.common import crypto
+from protector.common import group_states
 from protector.db import api as db
 from protector.drivers.cloud import fake as fake_cloud  # noqa
 from protector.drivers import errors
@@ -169,7 +170,8 @@ class TwoSites(fx.Fixture):
             'secondary_site_id': self.sites['site-b'].id,
             'current_primary_site_id': self.sites['site-a'].id,
             'volume_type': volume_type,
-            'secondary_volume_type': volume_type, 'status': 'active',
+            'secondary_volume_type': volume_type,
+            'status': group_states.ACTIVE,
             'failover_count': 0, 'metadata_version': 1,
             'consistency_groups': cgs, 'subnets': {},
             'mappings': {'failover': {'network': {

@@ -1,6 +1,7 @@
 """``operation cleanup``: run again what an operation could not finish."""
 
 from protector.common import exception
+from protector.common import group_states
 from protector.drivers import errors
 from protector.engine.operations import runner
 from protector.tests.unit.engine.operations import base
@@ -27,7 +28,7 @@ class TestOperationCleanup(base.OperationTestCase):
                    if f['step'] == 'cleanup_source_resources']
         self.assertIn('locked by the operator', reason)
         self.assertIn('operation cleanup %s' % operation.id, reason)
-        self.assertEqual('failed_over', self.group_now().status)
+        self.assertEqual(group_states.FAILED_OVER, self.group_now().status)
         self.assertEqual(4, len(self.target_servers('site-b')))
         self.assertEqual(1, len(self.target_servers('site-a')))
 
@@ -47,14 +48,14 @@ class TestOperationCleanup(base.OperationTestCase):
         cleanup = self.start('test_cleanup')
 
         self.assertEqual('failed', cleanup.status)
-        self.assertEqual('testing', self.group_now().status)
+        self.assertEqual(group_states.TESTING, self.group_now().status)
         self.assertIn('operation cleanup %s' % cleanup.id,
                       cleanup.error_message)
 
         cleanup = self.cleanup(cleanup.id)
 
         self.assertCompleted(cleanup)
-        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(group_states.ACTIVE, self.group_now().status)
         self.assertEqual({}, self.target_servers('site-b'))
         self.assertEqual([], self.sites.volumes('site-b'))
         self.assertEqual({}, self.sites.array('site-b').volumes)
@@ -69,11 +70,11 @@ class TestOperationCleanup(base.OperationTestCase):
         operation = self.start('failover', type='planned')
 
         self.assertEqual('failed', operation.status)
-        self.assertEqual('error', self.group_now().status)
+        self.assertEqual(group_states.ERROR, self.group_now().status)
 
         operation = self.cleanup(operation.id)
 
-        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(group_states.ACTIVE, self.group_now().status)
         self.assertEqual([], self.sites.volumes('site-b'))
         self.assertEqual({}, self.sites.array('site-b').volumes)
         for server in self.target_servers('site-a').values():

@@ -3,6 +3,7 @@
 import fixtures as fixtures_lib
 
 from protector.common import exception
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers.storage import base as storage_base
@@ -56,13 +57,13 @@ class TestPlannedFailover(base.OperationTestCase):
         self.start('failover', type='planned')
 
         group = self.group_now()
-        self.assertEqual('failed_over', group.status)
+        self.assertEqual(group_states.FAILED_OVER, group.status)
         self.assertEqual('site-b', group.current_primary_site.name)
         self.assertEqual(1, group.failover_count)
         self.assertIsNotNone(group.last_failover_at)
         self.assertEqual(group.metadata_version,
                          self.sites.peer.version(group.id))
-        self.assertEqual('failed_over', self.sites.peer.documents[
+        self.assertEqual(group_states.FAILED_OVER, self.sites.peer.documents[
             group.id]['group']['status'])
 
     def test_bytes_written_just_before_are_on_site_b(self):
@@ -188,7 +189,8 @@ class TestPlannedFailover(base.OperationTestCase):
         web2 = self.result(operation, 'web-2')
         self.assertEqual('error', web2['status'])
         self.assertIn('No valid host', web2['reason'])
-        self.assertEqual('failed_over_partial', self.group_now().status)
+        self.assertEqual(group_states.FAILED_OVER_PARTIAL,
+                         self.group_now().status)
         self.assertEqual('error', self.member('web-2').status)
 
     def test_a_server_that_failed_keeps_its_source_server_and_volumes(self):
@@ -224,7 +226,7 @@ class TestPlannedFailover(base.OperationTestCase):
         self.assertEqual('failed', operation.status)
         self.assertIn('No server became ACTIVE', operation.error_message)
         self.assertIn('undone', operation.error_message)
-        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(group_states.ACTIVE, self.group_now().status)
         self.assertEqual('site-a', self.group_now().current_primary_site.name)
         self.assertEqual({}, self.target_servers('site-b'))
         self.assertEqual([], self.sites.volumes('site-b'))
@@ -254,7 +256,7 @@ class TestFailback(base.OperationTestCase):
         self.assertEqual('site-b', operation.source_site)
         self.assertEqual('site-a', operation.target_site)
         group = self.group_now()
-        self.assertEqual('active', group.status)
+        self.assertEqual(group_states.ACTIVE, group.status)
         self.assertEqual('site-a', group.current_primary_site.name)
         self.assertEqual(1, group.failover_count)
         self.assertEqual({}, self.target_servers('site-b'))

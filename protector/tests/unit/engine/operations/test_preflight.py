@@ -1,6 +1,7 @@
 """Refusals before anything changes: state gates and pre-flight."""
 
 from protector.common import exception
+from protector.common import group_states
 from protector.db import api as db
 from protector.engine import sync
 from protector.tests.unit.engine.operations import base
@@ -18,7 +19,7 @@ class TestPreflight(base.OperationTestCase):
             self.assertIn(fragment, error.msg)
         # Nothing changed: no operation, same group, nothing on site-b.
         self.assertEqual([], db.operation_list(self.context))
-        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(group_states.ACTIVE, self.group_now().status)
         self.assertEqual(version, self.group_now().metadata_version)
         self.assertEqual({}, self.target_servers('site-b'))
         return error

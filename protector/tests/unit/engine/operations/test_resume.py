@@ -11,6 +11,7 @@ state of the engine and resumes from the database.
 import fixtures as fixtures_lib
 
 from protector.common import coordination
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import group_tasks
@@ -117,7 +118,7 @@ class TestResume(base.OperationTestCase):
         operation = self.operation(operation.id)
         self.assertCompleted(operation)
         self.assertEqual(1, self.group_now().failover_count)
-        self.assertEqual('failed_over', self.group_now().status)
+        self.assertEqual(group_states.FAILED_OVER, self.group_now().status)
         self.assertNothingTwice()
 
     def test_killed_during_the_final_replication(self):
@@ -230,7 +231,7 @@ class TestResume(base.OperationTestCase):
             'protection_group_id': self.group.id,
             'operation_type': 'failover', 'failover_type': 'planned',
             'status': 'running'})
-        self.sites.peer.change(self.group.id, status='failed_over')
+        self.sites.peer.change(self.group.id, status=group_states.FAILED_OVER)
 
         self.assertEqual([], runner.resume_all())
 

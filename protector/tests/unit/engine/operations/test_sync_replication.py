@@ -1,6 +1,7 @@
 """Failover and failback of a group replicated synchronously (a pod)."""
 
 from protector.common import exception
+from protector.common import group_states
 from protector.drivers.storage import base as storage_base
 from protector.drivers.storage import fake as fake_storage
 from protector.tests.unit.engine.operations import base
@@ -25,7 +26,7 @@ class TestPodFailover(base.OperationTestCase):
         self.assertCompleted(operation)
         self.assertNotIn('final_replication_sync',
                          [f['step'] for f in operation.steps_failed])
-        self.assertEqual('failed_over', self.group_now().status)
+        self.assertEqual(group_states.FAILED_OVER, self.group_now().status)
         self.assertEqual(4, len(self.target_servers('site-b')))
         new = self.member('db-1').spec['volumes'][0]['volume_id']
         data = self.sites.array('site-b').volumes['%s::volume-%s' % (
@@ -40,7 +41,7 @@ class TestPodFailover(base.OperationTestCase):
         back = self.start('failback')
 
         self.assertCompleted(back)
-        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(group_states.ACTIVE, self.group_now().status)
         self.assertEqual(4, len(self.target_servers('site-a')))
         self.assertEqual({}, self.target_servers('site-b'))
 

@@ -3,6 +3,7 @@
 import fixtures as fixtures_lib
 
 from protector.common import exception
+from protector.common import group_states
 from protector.db import api as db
 from protector.engine.operations import boot
 from protector.tests.unit.engine.operations import base
@@ -49,7 +50,7 @@ class TestTestFailover(base.OperationTestCase):
                          sorted(self.target_servers('site-b')))
         self.assertEqual(before, self.production())
         group = self.group_now()
-        self.assertEqual('testing', group.status)
+        self.assertEqual(group_states.TESTING, group.status)
         self.assertEqual('site-a', group.current_primary_site.name)
         self.assertEqual(0, group.failover_count)
         self.assertIsNotNone(operation.rto_seconds)
@@ -71,7 +72,7 @@ class TestTestFailover(base.OperationTestCase):
                           'update_protection_group'],
                          operation.steps_completed)
         self.assertEqual([], self.leftovers())
-        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(group_states.ACTIVE, self.group_now().status)
         self.assertEqual(before, self.production())
         # No server is recreated: no per-server result to report.
         self.assertEqual([], operation.members)
@@ -136,7 +137,7 @@ class TestTestFailover(base.OperationTestCase):
         self.assertIn('everything it made was removed',
                       operation.error_message)
         self.assertEqual([], self.leftovers())
-        self.assertEqual('active', self.group_now().status)
+        self.assertEqual(group_states.ACTIVE, self.group_now().status)
 
     def test_only_a_test_failover_can_be_cancelled(self):
         operation = self.start('sync')
@@ -175,4 +176,4 @@ class TestSync(base.OperationTestCase):
         group = self.group_now()
         self.assertGreater(group.last_replication_at, before or
                            group.created_at.replace(year=2000))
-        self.assertEqual('active', group.status)
+        self.assertEqual(group_states.ACTIVE, group.status)

@@ -1,6 +1,7 @@
 """Unplanned failover: run on site-b while site-a is gone."""
 
 from protector.common import exception
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers.storage import fake as fake_storage
@@ -41,7 +42,7 @@ class TestUnplannedFailover(base.OperationTestCase):
         self.assertEqual(['app-1', 'db-1', 'web-1', 'web-2'],
                          sorted(self.target_servers('site-b')))
         group = self.group_now()
-        self.assertEqual('failed_over', group.status)
+        self.assertEqual(group_states.FAILED_OVER, group.status)
         self.assertEqual('site-b', group.current_primary_site.name)
         self.assertEqual(1, group.failover_count)
 
@@ -132,7 +133,7 @@ class TestUnplannedFailover(base.OperationTestCase):
 
     def test_a_group_left_failing_over_by_the_lost_site(self):
         db.group_update(self.context, self.group.id,
-                        {'status': 'failing_over'})
+                        {'status': group_states.FAILING_OVER})
         self.lose_site_a()
 
         error = self.assertRaises(exception.Conflict, self.start,
@@ -142,6 +143,6 @@ class TestUnplannedFailover(base.OperationTestCase):
         operation = self.start('failover', type='unplanned', force=True)
 
         self.assertEqual(4, len(self.target_servers('site-b')))
-        self.assertEqual('failed_over', self.group_now().status)
-        self.assertEqual('failing_over',
+        self.assertEqual(group_states.FAILED_OVER, self.group_now().status)
+        self.assertEqual(group_states.FAILING_OVER,
                          operation.parameters['previous_status'])
