@@ -295,5 +295,6 @@ class Operation(Base):
     # claimed again when its engine dies and another takes it over.
     engine_host = sa.Column(sa.String(255))
     engine_pid = sa.Column(sa.Integer)
-    claims = sa.Column(sa.Integer, nullable=False, default=0)
+    claims = sa.Column(sa.Integer, nullable=False, default=0,
+                       server_default='0')
     claimed_at = sa.Column(sa.DateTime)

@@ -87,6 +87,9 @@ class TestResume(base.OperationTestCase):
         self.assertCompleted(operation)
         self.assertNothingTwice()
         self.assertEqual(1, self.group_now().failover_count)
+        # Claimed at the start and again by the restarted engine.
+        self.assertEqual(2, operation.claims)
+        self.assertIsNotNone(operation.engine_host)
 
     def test_killed_after_a_server_was_created(self):
         patch = self.kill_after(
