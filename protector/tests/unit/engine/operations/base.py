@@ -69,6 +69,19 @@ class OperationTestCase(base.TestCase):
                                        operation.members))
         self.assertEqual(100, operation.progress)
 
+    def assertNothingTwice(self):
+        """A planned failover of the fake group made each thing once."""
+        self.assertEqual(['app-1', 'db-1', 'web-1', 'web-2'],
+                         sorted(s['name'] for s in self.target_servers(
+                             'site-b').values()))
+        self.assertEqual(4, len(self.sites.volumes('site-b')))
+        self.assertEqual(4, len(self.sites.array('site-b').volumes))
+        ports = [p for p in self.sites.cloud('site-b').ports.values()
+                 if p['project_id'] == fixtures.PROJECTS['site-b']]
+        self.assertEqual(4, len(ports))
+        self.assertEqual({}, self.target_servers('site-a'))
+        self.assertEqual({}, self.sites.array('site-a').volumes)
+
     def member(self, name):
         return db.member_get(self.context, self.group.id, name)
 

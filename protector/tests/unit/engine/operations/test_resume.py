@@ -62,18 +62,6 @@ class TestResume(base.OperationTestCase):
             runner.wait(operation_id, 30)
         return resumed
 
-    def assertNothingTwice(self):
-        self.assertEqual(['app-1', 'db-1', 'web-1', 'web-2'],
-                         sorted(s['name'] for s in self.target_servers(
-                             'site-b').values()))
-        self.assertEqual(4, len(self.sites.volumes('site-b')))
-        self.assertEqual(4, len(self.sites.array('site-b').volumes))
-        ports = [p for p in self.sites.cloud('site-b').ports.values()
-                 if p['project_id'] == fixtures.PROJECTS['site-b']]
-        self.assertEqual(4, len(ports))
-        self.assertEqual({}, self.target_servers('site-a'))
-        self.assertEqual({}, self.sites.array('site-a').volumes)
-
     def test_killed_while_managing_volumes(self):
         patch = self.kill_after(fixtures.LinkedCloudDriver, 'manage_volume',
                                 lambda count, args: count == 2)
