@@ -322,12 +322,14 @@ def group_update(context, group_id, values, bump=True):
     The row is locked and its status checked against the state machine
     (``group_states.check``) in the transaction that writes the new one.
     """
-    query = _group_query(context, None).filter_by(id=group_id)
     if 'status' in values:
-        group = query.with_for_update().one()
+        # Lock the group's row alone: PostgreSQL refuses FOR UPDATE on the
+        # outer-joined site rows that loading a group brings.
+        context.session.query(models.ProtectionGroup.id).filter_by(
+            id=group_id).with_for_update().all()
+    group = _group_query(context, None).filter_by(id=group_id).one()
+    if 'status' in values:
         group_states.check(group.status, values['status'], group_id)
-    else:
-        group = query.one()
     group.update(values)
     try:
         context.session.flush()

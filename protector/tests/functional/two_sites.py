@@ -78,6 +78,10 @@ def inventory(projects):
 # default): every test runs against both, and site B's SQLite is written by
 # its API, its engine and site A's pushes at once.
 DATABASES = {'site-a': 'postgresql', 'site-b': 'sqlite'}
+# The options that make this process see the fake world of the sites.
+WORLD_OPTIONS = (('fake_world', 'state_file'),
+                 ('fake_cloud', 'inventory_file'),
+                 ('fake_cloud', 'backend_arrays'))
 
 
 class TwoSites(object):
@@ -105,8 +109,9 @@ class TwoSites(object):
         inventory_path = os.path.join(self.base_dir, 'inventory.json')
         with open(inventory_path, 'w') as inventory_file:
             json.dump(inventory(self.projects), inventory_file)
-        world_path = os.path.join(self.base_dir, 'fake-world')
-        self._share_world(world_path, inventory_path)
+        self.world_path = os.path.join(self.base_dir, 'fake-world')
+        self.inventory_path = inventory_path
+        self.share_world()
         for name in ('site-a', 'site-b'):
             key = name.replace('-', '_')
             if self.databases[name] == 'postgresql':
@@ -121,19 +126,23 @@ class TwoSites(object):
                     key, 'protector_' + key, 'mq-' + key),
                 auth_url=self.keystone.auth_url,
                 service_password=self.keystone.PASSWORDS['protector'],
-                inventory=inventory_path, fake_world=world_path,
+                inventory=inventory_path, fake_world=self.world_path,
                 backend_arrays=ARRAYS)
             site.manage('db', 'sync')
             site.start_all()
             self.sites[name] = site
 
-    @staticmethod
-    def _share_world(world_path, inventory_path):
+    def share_world(self):
         """This process sees the clouds and arrays the engines see."""
-        cfg.CONF.set_override('state_file', world_path, group='fake_world')
-        cfg.CONF.set_override('inventory_file', inventory_path,
-                              group='fake_cloud')
-        cfg.CONF.set_override('backend_arrays', ARRAYS, group='fake_cloud')
+        values = (self.world_path, self.inventory_path, ARRAYS)
+        for (group, name), value in zip(WORLD_OPTIONS, values):
+            cfg.CONF.set_override(name, value, group=group)
+
+    @staticmethod
+    def unshare_world():
+        """This process keeps clouds and arrays of its own in memory."""
+        for group, name in WORLD_OPTIONS:
+            cfg.CONF.clear_override(name, group=group)
 
     @contextlib.contextmanager
     def world(self):
