@@ -35,8 +35,13 @@ import purestorage
 LAB_DIR = os.environ.get('PROTECTOR_LAB_DIR', '/var/tmp/protector-lab')
 LABCTL = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                       os.pardir, 'lab', 'labctl')
-ENGINE_PID = os.path.join(LAB_DIR, 'run', 'site-a-protector-engine.pid')
-ENGINE_LOG = os.path.join(LAB_DIR, 'site-a', 'logs', 'protector-engine.log')
+# Site A's protector-engines (the lab runs two; either may run the
+# failover, and the other takes it over if it dies).
+ENGINES = ('protector-engine-1', 'protector-engine-2')
+ENGINE_PIDS = [os.path.join(LAB_DIR, 'run', 'site-a-%s.pid' % e)
+               for e in ENGINES]
+ENGINE_LOGS = [os.path.join(LAB_DIR, 'site-a', 'logs', '%s.log' % e)
+               for e in ENGINES]
 # The quotas as they were before the bench raised them, until restored.
 QUOTA_FILE = os.path.join(LAB_DIR, 'bench-failover-quotas.json')
 NETWORKS = ('demo-web', 'demo-app', 'demo-db')
@@ -278,16 +283,19 @@ def running_operations(sites):
             for o in site.protector.operations.list(status='running')]
 
 
-def restart_engine(sites):
-    """Restart site A's engine, once no operation runs on either site."""
+def restart_engines(sites):
+    """Restart site A's engines, once no operation runs on either site."""
     wait_for(lambda: not running_operations(sites),
              'no operation running on either site', 3600, interval=5)
     labctl('stop', 'site-a', 'protector-engine')
     labctl('up')
-    with open(ENGINE_PID) as f:
-        pid = json.load(f)['pid']
-    say('site-a protector-engine restarted: pid %d' % pid)
-    return pid
+    pids = []
+    for path in ENGINE_PIDS:
+        with open(path) as f:
+            pids.append(json.load(f)['pid'])
+    say('site-a protector-engines restarted: pids %s'
+        % ' '.join(map(str, pids)))
+    return pids
 
 
 def _status(pid):
@@ -312,35 +320,39 @@ def _children(pid):
 
 
 class MemorySampler(threading.Thread):
-    """The engine's peak memory: VmHWM of it and of its children."""
+    """Each engine's peak memory: VmHWM of it and of its children."""
 
-    def __init__(self, pid, interval=0.5):
+    def __init__(self, engines, interval=0.5):
         super().__init__(daemon=True)
-        self.pid = pid
+        self.engines = engines
         self.interval = interval
-        self.peaks = {}
+        self.peaks = {engine: {} for engine in engines}
         self.stopped = threading.Event()
 
     def sample(self):
-        pids, todo = [], [self.pid]
-        while todo:
-            pid = todo.pop()
-            pids.append(pid)
-            todo.extend(_children(pid))
-        for pid in pids:
-            hwm = _status(pid).get('VmHWM')
-            if hwm:
-                self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
+        for engine in self.engines:
+            pids, todo = [], [engine]
+            while todo:
+                pid = todo.pop()
+                pids.append(pid)
+                todo.extend(_children(pid))
+            peaks = self.peaks[engine]
+            for pid in pids:
+                hwm = _status(pid).get('VmHWM')
+                if hwm:
+                    peaks[pid] = max(peaks.get(pid, 0), hwm)
 
     def run(self):
         while not self.stopped.wait(self.interval):
             self.sample()
 
     def stop(self):
+        """MiB and processes of the engine that peaked highest."""
         self.stopped.set()
         self.join()
         self.sample()
-        return sum(self.peaks.values()) / 1024.0, len(self.peaks)
+        top = max(self.peaks.values(), key=lambda p: sum(p.values()))
+        return sum(top.values()) / 1024.0, len(top)
 
 
 # The failover
@@ -348,18 +360,23 @@ class MemorySampler(threading.Thread):
 LOG_LINE = re.compile(r'^(\S+ \S+) \d+ (?:INFO|WARNING) \S+ \[[^]]*\] (.*)$')
 
 
-def engine_log(offset, operation_id):
-    """(time, message) of the engine's lines about an operation."""
+def log_offsets():
+    return [os.path.getsize(path) for path in ENGINE_LOGS]
+
+
+def engine_log(offsets, operation_id):
+    """(time, message) of the engines' lines about an operation."""
     lines = []
-    with open(ENGINE_LOG, errors='replace') as f:
-        f.seek(offset)
-        for line in f:
-            match = LOG_LINE.match(line)
-            if match and operation_id in match.group(2):
-                lines.append((datetime.datetime.strptime(
-                    match.group(1), '%Y-%m-%d %H:%M:%S.%f'),
-                    match.group(2)))
-    return lines
+    for path, offset in zip(ENGINE_LOGS, offsets):
+        with open(path, errors='replace') as f:
+            f.seek(offset)
+            for line in f:
+                match = LOG_LINE.match(line)
+                if match and operation_id in match.group(2):
+                    lines.append((datetime.datetime.strptime(
+                        match.group(1), '%Y-%m-%d %H:%M:%S.%f'),
+                        match.group(2)))
+    return sorted(lines)
 
 
 CALLS = re.compile(r'\) made (\d+) cloud API calls \(([^)]*)\)')
@@ -424,11 +441,10 @@ def critical_path(operation, n, delay):
 
 
 def failover(a, b, n, args, state):
-    pid = restart_engine((a, b))
-    sampler = MemorySampler(pid)
+    sampler = MemorySampler(restart_engines((a, b)))
     sampler.sample()
     sampler.start()
-    offset = os.path.getsize(ENGINE_LOG)
+    offset = log_offsets()
     say('N=%d: planned failover of bench-%d' % (n, n))
     started = time.monotonic()
     try:

@@ -68,6 +68,18 @@ def labctl(*args):
                    stdout=subprocess.DEVNULL)
 
 
+def engine_pids(site):
+    """{name: pid} of the protector-engines of ``site`` the lab runs."""
+    run_dir = os.path.join(os.environ['PROTECTOR_LAB_DIR'], 'run')
+    pids = {}
+    for entry in sorted(os.listdir(run_dir)):
+        prefix = '%s-protector-engine-' % site
+        if entry.startswith(prefix) and entry.endswith('.pid'):
+            with open(os.path.join(run_dir, entry)) as f:
+                pids[entry[len(site) + 1:-len('.pid')]] = json.load(f)['pid']
+    return pids
+
+
 def array(letter):
     import purestorage
     url = os.environ['PROTECTOR_LAB_ARRAY_%s_URL' % letter]

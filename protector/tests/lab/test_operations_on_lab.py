@@ -19,9 +19,13 @@ own records alone.
 2. Test failover: the copies on site B hold the bytes of the recovery
    point, production is untouched; test cleanup leaves nothing on either
    site or array.
-3. Planned failover: the bytes written just before it are on site B (no
-   data loss); the servers are ACTIVE on B on the mapped networks with
-   their fixed IPs, in rank order; the group is failed over once.
+3. Planned failover, with the engine of site A that claimed it killed
+   (SIGKILL) at 30 % or more: site A's other engine takes it over and
+   completes it; the bytes written just before it are on site B (no
+   data loss); exactly the servers, volumes, ports and array volumes of
+   the application are new on site B; the servers are ACTIVE on B on the
+   mapped networks with their fixed IPs, in rank order; the group is
+   failed over once.
 4. Failback with site A's engine killed (SIGKILL) in the middle (a second
    operation meanwhile is refused, naming it): after a restart it resumes
    and completes; the bytes written on B are on A, and
@@ -218,30 +222,72 @@ def test_2_test_failover_then_cleanup(protected):
     assert protected['array_a'] == array_volumes('A')
 
 
-def test_3_planned_failover_loses_no_data(protected):
+def ports(site):
+    return sorted(p.id for p in connection(site).network.ports(
+        device_owner='compute:nova'))
+
+
+def running_engine(operation_id, progress):
+    """The operation once ``progress`` % done, and its engine's name."""
+    def far_enough():
+        shown = lab.cli_json('operation', 'show', operation_id)
+        assert shown['status'] == 'running', shown
+        return shown if shown['progress'] >= progress else None
+    shown = lab.wait_for(far_enough, 'the operation at %d %%' % progress,
+                         interval=0.2)
+    names = {pid: name for name, pid in lab.engine_pids('site-a').items()}
+    return shown, names[shown['engine']['pid']]
+
+
+def test_3_planned_failover_survives_its_engine(protected):
     ips = {n: fixed_ips(s) for n, s in app_servers('site-a').items()}
+    ports_a = sum(len(list(connection('site-a').network.ports(
+        device_id=s.id))) for s in app_servers('site-a').values())
+    before = {'volumes': project_volumes('site-b'),
+              'array': array_volumes('B'), 'ports': ports('site-b')}
     marks = write_marks('site-a', 'just before the failover')
 
-    operation = operate('failover', GROUP, *MAPPING)
+    started = lab.cli_json('protection-group', 'failover', GROUP, *MAPPING)
+    shown, victim = running_engine(started['operation_id'], 30)
+    lab.labctl('stop', 'site-a', victim, '--kill')
 
+    def ended():
+        shown = lab.cli_json('operation', 'show', started['operation_id'])
+        return shown if shown['status'] != 'running' else None
+    operation = lab.wait_for(ended, 'the failover after the kill')
+    lab.labctl('up')
+    assert operation['status'] == 'completed', operation
+    survivor = [pid for name, pid in lab.engine_pids('site-a').items()
+                if name != victim]
+    assert operation['engine']['pid'] != shown['engine']['pid']
+    assert operation['engine']['claims'] == 2, operation['engine']
+    assert operation['engine']['pid'] in survivor
+
+    assert sorted(s.name for s in connection('site-b').compute.servers()
+                  if s.name in SERVERS) == sorted(SERVERS)
     servers = app_servers('site-b')
-    assert sorted(servers) == sorted(SERVERS)
     assert all(s.status == 'ACTIVE' for s in servers.values())
     assert_marks('site-b', marks)
     assert ips == {n: fixed_ips(s) for n, s in servers.items()}
     # The recovery plan's ranks: db, then app, then web.
     created = {n: s.created_at for n, s in servers.items()}
     assert created['db'] < created['app'] < created['web'], created
-    members = lab.cli_json('operation', 'show', operation['operation_id'])[
-        'members']
     assert all(m['status'] == 'active' and m['seconds_to_active'] > 0
-               for m in members), members
+               for m in operation['members']), operation['members']
     shown = group()
     assert (shown['status'], shown['current_primary_site'],
             shown['failover_count']) == ('failed_over', 'site-b', 1)
     assert {} == app_servers('site-a')
     assert group(cloud='site-b')['metadata_version'] == \
         shown['metadata_version']
+    # Nothing made twice by the two engines: exactly the application's.
+    after = {'volumes': project_volumes('site-b'),
+             'array': array_volumes('B'), 'ports': ports('site-b')}
+    for kind, count in (('volumes', NAPP_VOLUMES), ('array', NAPP_VOLUMES),
+                        ('ports', ports_a)):
+        assert set(before[kind]) <= set(after[kind]), kind
+        assert len(after[kind]) - len(before[kind]) == count, (
+            kind, before[kind], after[kind])
 
 
 def test_4_failback_resumes_after_the_engine_is_killed(protected):

@@ -201,8 +201,9 @@ def up(lab, args):
             r._once('protector-accounts',
                     lambda: p.script('create_protector_accounts'))
             if p.start():
-                r.say('protector-api and protector-engine started '
-                      '(storage driver %s)' % storage)
+                r.say('protector-api and %d protector-engines started '
+                      '(storage driver %s)' % (len(protector_site.ENGINES),
+                                               storage))
         return run
 
     def demo_tenant(r):
@@ -265,7 +266,8 @@ def down(lab, args):
 def stop(lab, args):
     """Stop services of one site (a disaster); ``up`` starts them again."""
     procs = proc.Processes(lab)
-    keys = ['%s-%s' % (args.site, name) for name in args.services]
+    keys = ['%s-%s' % (args.site, name)
+            for name in protector_site.services(args.services)]
     unknown = [k for k in keys if procs.record(k) is None]
     if unknown:
         raise proc.LabError('not running (or not a service of the lab): %s;'
@@ -382,7 +384,7 @@ def main(argv=None):
     sp.add_argument('site', choices=[s.name for s in layout.Lab().sites])
     sp.add_argument('services', nargs='+', metavar='service',
                     help='as "labctl status" names them, e.g. nova-api '
-                    'protector-engine')
+                    'protector-engine-1 (protector-engine: all engines)')
     sp.add_argument('--kill', action='store_true',
                     help='SIGKILL, no time to clean up')
     sub.add_parser('reset', help='delete every tenant resource on both '

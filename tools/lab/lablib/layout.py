@@ -26,11 +26,13 @@ site A     16600  Keystone          16603  Nova API
            16601  Placement         16604  Neutron API
            16602  Glance            16605  Cinder API
            16610  the site's FlashArray emulator (HTTPS, REST 1.x)
-           16611  ... 16619: reserved for later lab services
+           16611  the site's etcd (clients; 16612 its peers), the
+                  coordination service of the site's protector-engines
+           16613  ... 16619: reserved for later lab services
 site B     16700 ... 16719: the same layout as site A
 protector  8788   site A's protector-api, 8789 site B's
-           9788   site A's protector-engine metrics (Prometheus), 9789
-                  site B's
+           9788   metrics (Prometheus) of site A's protector-engine-1,
+                  9798 of its protector-engine-2; 9789 and 9799 site B's
 =========  =====  =====================================================
 
 The functional tests use 25000, 25432, 24672, 28788 and 28789 (and random
@@ -64,11 +66,14 @@ SERVICE_PORT_OFFSETS = {
     'cinder-api': 5,
 }
 ARRAY_PORT_OFFSET = 10  # the FlashArray emulator of the site
+ETCD_PORT_OFFSET = 11   # the site's etcd: clients (peers on the next)
 
 # Where protector's API of each site listens.
 PROTECTOR_PORTS = {'a': 8788, 'b': 8789}
-# Where protector-engine of each site serves its Prometheus metrics.
-METRICS_PORTS = {'a': 9788, 'b': 9789}
+# The protector-engines of each site (two, as a site runs them highly
+# available) and where each serves its Prometheus metrics.
+ENGINES = 2
+METRICS_PORTS = {'a': (9788, 9798), 'b': (9789, 9799)}
 
 TOOLS_LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -127,12 +132,17 @@ class Site(object):
         return 'http://%s:%d' % (LOOPBACK, self.protector_port)
 
     @property
-    def metrics_port(self):
+    def etcd_port(self):
+        return self.base_port + ETCD_PORT_OFFSET
+
+    @property
+    def metrics_ports(self):
         return METRICS_PORTS[self.letter]
 
     @property
     def metrics_url(self):
-        return 'http://%s:%d/metrics' % (LOOPBACK, self.metrics_port)
+        """Of protector-engine-1; every engine shows the site's health."""
+        return 'http://%s:%d/metrics' % (LOOPBACK, self.metrics_ports[0])
 
     def url(self, service):
         return 'http://%s:%d' % (LOOPBACK, self.port(service))

@@ -18,11 +18,11 @@ functions it is given with the ``PROTECTOR_*`` variables set here:
 virtualenv), ``configure_protector``, ``create_protector_accounts`` (the
 service user and the catalog entries, with the ``openstack`` client),
 ``init_protector`` (``protector-manage db sync``) and ``start_protector``
-(protector-api under uWSGI, as devstack runs it, and protector-engine).
-The lab then records the PIDs the library wrote (of protector-api: its
-uWSGI master, whose workers exit with it), so that ``status``, ``stop``
-and ``down`` treat protector-api and protector-engine like every other
-process of the lab.
+(the site's etcd, protector-api under uWSGI, as devstack runs it, and two
+protector-engines on that etcd).  The lab then records the PIDs the
+library wrote (of protector-api: its uWSGI master, whose workers exit with
+it), so that ``status``, ``stop`` and ``down`` treat them like every other
+process of the lab; ``protector-engine`` names both engines of a site.
 """
 
 import hashlib
@@ -36,7 +36,10 @@ from lablib import proc
 
 REPO_DIR = os.path.dirname(os.path.dirname(layout.TOOLS_LAB_DIR))
 SCRIPT = os.path.join(layout.TOOLS_LAB_DIR, 'lablib', 'protector.sh')
-SERVICES = ('protector-api', 'protector-engine')
+ENGINES = tuple('protector-engine-%d' % n
+                for n in range(1, layout.ENGINES + 1))
+# In the order they start: the engines need the coordination service.
+SERVICES = ('protector-etcd', 'protector-api') + ENGINES
 SERVICE_USER = 'protector'
 # What the storage drivers need besides protector's requirements.
 EXTRA_PACKAGES = ['purestorage']
@@ -111,8 +114,14 @@ def storage_driver(lab):
     return 'pure' if 'pure' in out.split() else 'fake'
 
 
+def services(names):
+    """The services ``names`` mean: ``protector-engine`` is every engine."""
+    return [n for name in names for n in (
+        ENGINES if name == 'protector-engine' else (name,))]
+
+
 class ProtectorSite(object):
-    """protector-api and protector-engine of one site."""
+    """protector on one site: its etcd, protector-api, its engines."""
 
     def __init__(self, site, say):
         self.site = site
@@ -162,9 +171,13 @@ class ProtectorSite(object):
             'PROTECTOR_STORAGE_DRIVER': self.storage,
             # The lab's Cinder backend and the array share volume-<id> files.
             'PROTECTOR_PURE_VOLUME_NAME_TEMPLATE': 'volume-%(id)s',
-            # Both engines on one host: a metrics port each.  A short
-            # health interval, so that lab tests see a change in seconds.
-            'PROTECTOR_METRICS_PORT': str(site.metrics_port),
+            # Two engines per site on the site's own etcd; all engines of
+            # both sites on one host: a metrics port each.  A short health
+            # interval, so that lab tests see a change in seconds.
+            'PROTECTOR_ENGINES': str(layout.ENGINES),
+            'PROTECTOR_ETCD_PORT': str(site.etcd_port),
+            'PROTECTOR_METRICS_PORTS': ' '.join(map(str,
+                                                    site.metrics_ports)),
             'PROTECTOR_HEALTH_INTERVAL': '3',
             'PROTECTOR_PYTHON': lab.python,
             'PROTECTOR_BIN_DIR': os.path.join(lab.venv, 'bin'),
@@ -234,6 +247,9 @@ class ProtectorSite(object):
             pid = self.procs.pid(self.key(service))
             if not pid:
                 rows.append((service, 'down', 'not running'))
+            elif service == 'protector-etcd':
+                rows.append((service, 'up', 'pid %d, http://%s:%d' % (
+                    pid, layout.LOOPBACK, self.site.etcd_port)))
             elif service == 'protector-api':
                 ok = self.api_ready()
                 rows.append((service, 'up' if ok else 'down',
@@ -241,10 +257,11 @@ class ProtectorSite(object):
                                  pid, self._server(), self.site.protector_url,
                                  '' if ok else ' not answering')))
             else:
+                port = self.site.metrics_ports[ENGINES.index(service)]
                 rows.append((service, 'up', 'pid %d, storage driver %s, '
-                             'metrics %s' % (pid, self.storage_configured()
-                                             or 'default',
-                                             self.site.metrics_url)))
+                             'metrics http://%s:%d/metrics' % (
+                                 pid, self.storage_configured() or
+                                 'default', layout.LOOPBACK, port)))
         return rows
 
     def _server(self):
