@@ -30,7 +30,7 @@ SERVICE_TYPE = 'protector'
 API_VERSION_HEADER = 'OpenStack-API-Version'
 DEFAULT_API_VERSION = '1.0'
 # The newest API version this library knows.
-MAX_API_VERSION = '1.2'
+MAX_API_VERSION = '1.3'
 
 # A catalog URL may end in /v1 or /v1/<project_id>; the API root is what
 # comes before.

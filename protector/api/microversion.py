@@ -14,6 +14,9 @@ History (keep in step with doc/source/contributor/microversions.rst):
   ``.../health/history``, ``GET /v1/admin/health``; groups show
   ``rpo_grade`` and ``failover_ready``; ``GET
   /v1/admin/sync/protection-groups`` lists every copy's version and digest.
+* 1.3 - Operations show ``engine``: the protector-engine (host, pid) that
+  runs the operation or ran it last, how many times an engine claimed it
+  and when last.
 """
 
 import re
@@ -23,7 +26,7 @@ from protector.common import exception
 SERVICE_TYPE = 'protector'
 HEADER = 'OpenStack-API-Version'
 MIN_VERSION = (1, 0)
-MAX_VERSION = (1, 2)
+MAX_VERSION = (1, 3)
 
 _VERSION_RE = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 

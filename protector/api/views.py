@@ -10,6 +10,8 @@ CONF = cfg.CONF
 _time = util.iso
 # The microversion that shows protection health.
 HEALTH_VERSION = (1, 2)
+# The microversion that shows the engine that runs an operation.
+ENGINE_VERSION = (1, 3)
 
 
 def site(row):
@@ -142,7 +144,20 @@ def operation_member(result):
             if k in result or k != 'target_volume_ids'}
 
 
-def operation(row):
+def operation(row, version=microversion.MIN_VERSION):
+    body = _operation(row)
+    if version >= ENGINE_VERSION:
+        # Several engines of a site share the operations; when one dies
+        # another claims its operations and goes on with them.
+        body['engine'] = {
+            'host': row.engine_host, 'pid': row.engine_pid,
+            'claims': row.claims or 0,
+            'claimed_at': _time(row.claimed_at),
+        }
+    return body
+
+
+def _operation(row):
     return {
         'id': row.id, 'protection_group_id': row.protection_group_id,
         'operation_type': row.operation_type,

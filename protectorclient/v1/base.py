@@ -10,6 +10,8 @@ OPERATIONS_VERSION = '1.1'
 # The API version of protection health: a group's RPO grade and failover
 # readiness, their history, the admin summary.
 HEALTH_VERSION = '1.2'
+# The API version whose operations show the engine that runs them.
+ENGINE_VERSION = '1.3'
 
 
 class Manager:

@@ -7,6 +7,7 @@ refuses with 409 or 400 before anything changes.
 """
 
 from protector.api import endpoint
+from protector.api import microversion
 from protector.api.handlers import protection_groups as groups
 from protector.api import pagination
 from protector.api.schemas import actions as schema
@@ -32,8 +33,9 @@ def action(req):
     group = groups.get_group(req, ctx)
     operation_id = rpcapi.EngineAPI().start_operation(
         ctx, group_id=group.id, action=name, options=options)
+    operation = db.operation_get(ctx, operation_id)
     return util.json_response(
-        {'operation': views.operation(db.operation_get(ctx, operation_id))},
+        {'operation': views.operation(operation, microversion.of(req))},
         202)
 
 

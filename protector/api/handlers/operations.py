@@ -2,6 +2,7 @@
 (microversion 1.1)."""
 
 from protector.api import endpoint
+from protector.api import microversion
 from protector.api.handlers import protection_groups as groups
 from protector.api import pagination
 from protector.api.schemas import common
@@ -31,7 +32,11 @@ def index(req):
                             group_id=group_id,
                             status=req.GET.get('status'))
     return util.json_response(page.body(req, 'operations', [
-        views.operation(o) for o in operations]))
+        _view(req, o) for o in operations]))
+
+
+def _view(req, operation):
+    return views.operation(operation, microversion.of(req))
 
 
 def show(req):
@@ -39,7 +44,7 @@ def show(req):
     ctx = groups.authorize(req, 'protector:operations:show')
     operation = db.operation_get(ctx, req.urlvars['operation_id'],
                                  project_id=req.urlvars['project_id'])
-    return util.json_response({'operation': views.operation(operation)})
+    return util.json_response({'operation': _view(req, operation)})
 
 
 def _act(req, action, method):
@@ -47,8 +52,8 @@ def _act(req, action, method):
     operation = db.operation_get(ctx, req.urlvars['operation_id'],
                                  project_id=req.urlvars['project_id'])
     getattr(rpcapi.EngineAPI(), method)(ctx, operation_id=operation.id)
-    return util.json_response({'operation': views.operation(
-        db.operation_get(ctx, operation.id))}, 202)
+    return util.json_response({'operation': _view(
+        req, db.operation_get(ctx, operation.id))}, 202)
 
 
 @endpoint.declare(status=202, version=(1, 1))

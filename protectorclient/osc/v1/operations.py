@@ -1,17 +1,42 @@
 """``openstack protector operation list|show|cancel|cleanup``."""
 
+from cliff import columns
 from osc_lib.command import command
 
 from protectorclient.osc import common
 from protectorclient.osc.v1 import dr_operations
 
-# The order of seed 004's "operation show", then the rest.
+# The order of seed 004's "operation show" (with the engine of API 1.3
+# after the times), then the rest.
 OPERATION_FIELDS = (
     'id', 'operation_type', 'status', 'progress', 'steps_completed',
-    'steps_failed', 'started_at', 'completed_at', 'error_message',
-    'protection_group_id', 'failover_type', 'source_site', 'target_site',
-    'recovery_point', 'rto_seconds', 'members', 'parameters',
+    'steps_failed', 'started_at', 'completed_at', 'engine', 'claims',
+    'error_message', 'protection_group_id', 'failover_type', 'source_site',
+    'target_site', 'recovery_point', 'rto_seconds', 'members', 'parameters',
 )
+
+
+class EngineColumn(columns.FormattableColumn):
+    """The engine of an operation: host (pid N), or - before a claim."""
+
+    def human_readable(self):
+        engine = self._value or {}
+        if not engine.get('host'):
+            return '-'
+        return '%s (pid %s)' % (engine['host'], engine.get('pid'))
+
+    def machine_readable(self):
+        return self._value
+
+
+def show(operation):
+    """A ShowOne of an operation; engine and claims need API 1.3."""
+    operation = dict(operation)
+    if 'engine' in operation:
+        engine = operation['engine'] or {}
+        operation['engine'] = EngineColumn(engine)
+        operation['claims'] = engine.get('claims')
+    return common.show(operation, OPERATION_FIELDS)
 
 
 class ListOperation(command.Lister):
@@ -53,8 +78,7 @@ class ShowOperation(command.ShowOne):
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
-        operation = client.operations.get(parsed_args.operation)
-        return common.show(operation, OPERATION_FIELDS)
+        return show(client.operations.get(parsed_args.operation))
 
 
 class _OperationAction(dr_operations.WaitingCommand):
@@ -74,7 +98,7 @@ class _OperationAction(dr_operations.WaitingCommand):
         operation = self.call(client.operations, parsed_args.operation)
         if parsed_args.wait:
             operation = self.wait(client, operation)
-        return common.show(operation, OPERATION_FIELDS)
+        return show(operation)
 
 
 class CancelOperation(_OperationAction):

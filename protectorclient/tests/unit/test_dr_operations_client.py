@@ -53,8 +53,9 @@ class TestDROperations(test_client.ClientTestCase):
         self.assertEqual('protector 1.7', self.last().headers[HEADER])
 
     def test_other_calls_keep_the_client_version(self):
-        self.http.get(self.tenant('operations'), json={'operations': []})
+        self.http.get(self.tenant('protection-groups/pg/members'),
+                      json={'members': []})
 
-        self.client.operations.list()
+        self.client.members.list('pg')
 
         self.assertEqual('protector 1.0', self.last().headers[HEADER])

@@ -1,5 +1,8 @@
 """The DR operation API (microversion 1.1) over RPC to a real engine."""
 
+import os
+import socket
+
 import fixtures as fx
 
 from protector.common import group_states
@@ -161,6 +164,22 @@ class TestDROperationsAPI(base.APITestCase):
         self.assertIsNotNone(group['newest_snapshot'])
         self.assertTrue(group['rpo_compliant'])
         self.assertTrue(group['replication_enabled'])
+
+    def test_from_1_3_operations_show_their_engine(self):
+        headers = dict(MEMBER, **{'OpenStack-API-Version': 'protector 1.3'})
+        started = self.act({'sync': {}}, headers).json_body['operation']
+        runner.wait(started['id'], 30)
+
+        done = self.request('GET', '/v1/%s/operations/%s' % (
+            base.PROJECT_A, started['id']), headers=headers).json_body[
+                'operation']
+
+        self.assertIn('engine', started)
+        self.assertEqual('completed', done['status'])
+        self.assertEqual((socket.gethostname(), os.getpid(), 1),
+                         (done['engine']['host'], done['engine']['pid'],
+                          done['engine']['claims']))
+        self.assertNotIn('engine', self.finished(started['id']))
 
     def test_cancel_and_cleanup(self):
         operation = self.act({'sync': {}}).json_body['operation']

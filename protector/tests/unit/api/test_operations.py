@@ -1,17 +1,27 @@
 """/v1/{project_id}/operations: the record of DR operations."""
 
 import datetime
+import json
+import os
+from unittest import mock
+
+from oslo_utils import timeutils
 
 from protector.db import api as db
 from protector.tests.unit import base
 
 READER_A = base.member_of(base.PROJECT_A, 'reader')
+V12 = {'OpenStack-API-Version': 'protector 1.2'}
+V13 = {'OpenStack-API-Version': 'protector 1.3'}
 OPERATION_FIELDS = {
     'id', 'protection_group_id', 'operation_type', 'failover_type',
     'status', 'progress', 'steps_completed', 'steps_failed', 'members',
     'source_site', 'target_site', 'parameters', 'recovery_point',
     'rto_seconds', 'error_message', 'started_at', 'completed_at',
     'created_at'}
+ENGINE_FIELDS = {'host', 'pid', 'claims', 'claimed_at'}
+SAMPLES = os.path.join(os.path.dirname(__file__), *[os.pardir] * 4,
+                       'api-ref', 'source', 'samples')
 
 
 class TestOperations(base.ScenarioTestCase):
@@ -49,10 +59,15 @@ class TestOperations(base.ScenarioTestCase):
                       started_at=created_at, created_at=created_at)
         return db.operation_create(self.context, values).id
 
-    def _list(self, query=''):
+    def _list(self, query='', version=None):
         return self.ok('GET', '/v1/%s/operations%s' % (base.PROJECT_A,
                                                        query),
-                       headers=READER_A)['operations']
+                       headers=dict(READER_A, **version or {}))['operations']
+
+    def _show(self, operation_id, version=None):
+        return self.ok('GET', '/v1/%s/operations/%s' % (
+            base.PROJECT_A, operation_id),
+            headers=dict(READER_A, **version or {}))['operation']
 
     def test_list_shows_the_project_operations_newest_first(self):
         self.assertEqual([self.test_run, self.failover],
@@ -113,3 +128,58 @@ class TestOperations(base.ScenarioTestCase):
             headers=base.member_of(base.PROJECT_B))
 
         self.assertError(response, 403, 'protector:operations:index')
+
+    # Microversion 1.3: the engine that runs an operation.
+
+    def claim(self, operation_id, host, pid, at):
+        with mock.patch.object(timeutils, 'utcnow', return_value=at):
+            db.operation_claimed(self.context, operation_id, host, pid)
+
+    def test_the_engine_that_took_it_over(self):
+        at = datetime.datetime(2026, 11, 20, 8, 0, 30)
+        self.claim(self.failover, 'controller-1', 4242, at)
+        self.claim(self.failover, 'controller-2', 5151,
+                   at + datetime.timedelta(seconds=25))
+
+        shown = self._show(self.failover, V13)
+        listed = self._list(version=V13)
+
+        self.assertEqual(OPERATION_FIELDS | {'engine'}, set(shown))
+        self.assertEqual({'host': 'controller-2', 'pid': 5151, 'claims': 2,
+                          'claimed_at': '2026-11-20T08:00:55Z'},
+                         shown['engine'])
+        self.assertEqual([self.test_run, self.failover],
+                         [o['id'] for o in listed])
+        self.assertEqual(shown['engine'], listed[1]['engine'])
+
+    def test_not_claimed_yet(self):
+        self.assertEqual({'host': None, 'pid': None, 'claims': 0,
+                          'claimed_at': None},
+                         self._show(self.test_run, V13)['engine'])
+
+    def test_not_below_1_3(self):
+        self.claim(self.failover, 'controller-1', 4242,
+                   datetime.datetime(2026, 11, 20, 8, 0, 30))
+        for version in (None, V12):
+            self.assertEqual(OPERATION_FIELDS,
+                             set(self._show(self.failover, version)))
+            self.assertEqual([OPERATION_FIELDS] * 2,
+                             [set(o) for o in self._list(version=version)])
+
+
+class TestAPIReferenceSamples(base.TestCase):
+    """The operation samples show every field of the newest version."""
+
+    def test_operation_samples(self):
+        for name in ('operations-list-response.json',
+                     'operation-show-response.json',
+                     'operation-cancel-response.json',
+                     'operation-cleanup-response.json',
+                     'dr-action-response.json'):
+            with open(os.path.join(SAMPLES, name)) as sample:
+                body = json.load(sample)
+            for operation in body.get('operations') or [body['operation']]:
+                self.assertEqual(OPERATION_FIELDS | {'engine'},
+                                 set(operation), name)
+                self.assertEqual(ENGINE_FIELDS, set(operation['engine']),
+                                 name)
