@@ -372,7 +372,9 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
 
         ``reference`` is a dict as the backend wants it, or a name, which
         becomes ``{<the site's reference key>: name}``.  Waits until the
-        volume is available in the project and returns it.
+        volume is available in the project and returns it.  With ``name``,
+        an adoption an earlier call began and did not finish (its process
+        died) is finished instead of begun again.
         """
 
     @abc.abstractmethod

@@ -332,30 +332,63 @@ class BlockStorageMixin(object):
     def manage_volume(self, project_id, reference, volume_type, name=None,
                       bootable=False, timeout=None):
         reference = self._reference(reference)
-        host = self._backend_host(volume_type)
         resource = common.describe('backend volume %s' % (
             ', '.join('%s=%s' % kv for kv in sorted(reference.items()))),
             None, project_id)
-        volume = self.acall('manage', resource,
-                            lambda c: c.block_storage.manage_volume(
-                                host=host, ref=reference, name=name,
-                                volume_type=volume_type,
-                                bootable=bool(bootable)),
-                            idempotent=False)
-        LOG.info('Site %(site)s: managing %(resource)s as volume %(id)s',
-                 {'site': self.site.name, 'resource': resource,
-                  'id': volume.id})
+        volume_id = self._adoption_begun(name, resource) if name else None
+        if volume_id is None:
+            host = self._backend_host(volume_type)
+            volume_id = self.acall('manage', resource,
+                                   lambda c: c.block_storage.manage_volume(
+                                       host=host, ref=reference, name=name,
+                                       volume_type=volume_type,
+                                       bootable=bool(bootable)),
+                                   idempotent=False).id
+            LOG.info('Site %(site)s: managing %(resource)s as volume '
+                     '%(id)s', {'site': self.site.name,
+                                'resource': resource, 'id': volume_id})
 
         def fetch():
             return common.absent(lambda: self.acall(
                 'read volume', resource, lambda c: volume_dict(
-                    c.block_storage.get_volume(volume.id))))
+                    c.block_storage.get_volume(volume_id))))
         self.wait('manage', resource, fetch, 'available', timeout,
                   failed=VOLUME_FAILED)
         if self.service_project_id() != project_id:
-            self._transfer(project_id, volume.id)
-        return self.wait_for_volume(project_id, volume.id, 'available',
+            self._transfer(project_id, volume_id)
+        return self.wait_for_volume(project_id, volume_id, 'available',
                                     timeout)
+
+    def _adoption_begun(self, name, resource):
+        """The volume ``name`` an earlier adoption left in our project.
+
+        A process that died while adopting (an engine killed in the middle
+        of a failover) leaves the volume in the service project: being
+        managed, available, or offered for transfer.  Its adoption goes on
+        from there: managing the backend object again would make a second
+        volume of it.  A transfer that was offered is withdrawn, to be
+        offered again.
+        """
+        found = self.acall('list volumes named %s' % name, resource,
+                           lambda c: [(v.id, v.status) for v in
+                                      c.block_storage.volumes(name=name)])
+        if not found:
+            return None
+        volume_id, status = found[0]
+        LOG.info('Site %(site)s: %(resource)s is volume %(id)s (%(status)s) '
+                 'already: going on with its adoption',
+                 {'site': self.site.name, 'resource': resource,
+                  'id': volume_id, 'status': status})
+        if status == 'awaiting-transfer':
+            transfers = self.acall(
+                'list the transfers of', resource,
+                lambda c: [t.id for t in c.block_storage.transfers()
+                           if t.volume_id == volume_id])
+            for transfer_id in transfers:
+                common.absent(lambda t=transfer_id: self.acall(
+                    'withdraw the transfer of', resource,
+                    lambda c: c.block_storage.delete_transfer(t)))
+        return volume_id
 
     def _transfer(self, project_id, volume_id):
         """Move a volume of the service project into ``project_id``."""

@@ -534,7 +534,45 @@ class TestBlockStorage(DriverTestCase):
                           {'name': 'host@lab#lab', 'capabilities': {
                               'volume_backend_name': 'lab'}}]})
 
+    def _transfers(self, volume_id):
+        """Cinder's answers to offering ``volume_id`` and accepting it."""
+        for path in ('/os-volume-transfer', '/volume-transfers'):
+            self.cloud.on('POST', hc.CINDER + path, json={
+                'transfer': {'id': 'tr-2', 'auth_key': 'k3y',
+                             'volume_id': volume_id}}, status_code=202)
+            self.cloud.on('POST', hc.CINDER + path + '/tr-2/accept',
+                          json={'transfer': {'id': 'tr-2'}},
+                          status_code=202)
+
+    def test_an_adoption_a_dead_engine_began_is_finished_not_repeated(self):
+        # The service project holds the volume, offered to the project.
+        named = self.cloud.on('GET', hc.CINDER + '/volumes/detail?name=m',
+                              json={'volumes': [volume(
+                                  'half-adopted', False, 'm',
+                                  status='awaiting-transfer')['volume']]})
+        for path in ('/os-volume-transfer', '/volume-transfers'):
+            self.cloud.on('GET', hc.CINDER + path + '/detail', json={
+                'transfers': [{'id': 'tr-old', 'volume_id': 'half-adopted'},
+                              {'id': 'tr-other', 'volume_id': 'other'}]})
+            self.cloud.on('DELETE', hc.CINDER + path + '/tr-old',
+                          status_code=202)
+        self.cloud.on('GET', hc.CINDER + '/volumes/half-adopted', json=volume(
+            'half-adopted', False, 'm', status='available'))
+        self._transfers('half-adopted')
+        self.cloud.conf.config(site_manage_reference_keys={'site-a': 'name'},
+                               group='openstack_cloud')
+        managed = self.driver.manage_volume(PROJECT, 'vol-on-array',
+                                            'replicated', name='m')
+        self.assertEqual('half-adopted', managed['id'])
+        self.assertTrue(named.called)
+        self.assertEqual([], self.cloud.calls('POST', '/manageable_volumes'))
+        self.assertEqual(1, len(self.cloud.calls('DELETE', '/tr-old')))
+        self.assertEqual([], self.cloud.calls('DELETE', '/tr-other'))
+        self.assertEqual(1, len(self.cloud.calls('POST', '/tr-2/accept')))
+
     def test_manage_lands_in_the_project_through_a_transfer(self):
+        self.cloud.on('GET', hc.CINDER + '/volumes/detail?name=m',
+                      json={'volumes': []})
         self.cloud.on('POST', hc.CINDER + '/manageable_volumes', json={
             'volume': {'id': 'new-vol', 'status': 'creating'}},
             status_code=202)
