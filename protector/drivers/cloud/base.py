@@ -378,5 +378,15 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
         """
 
     @abc.abstractmethod
+    def discard_adoption(self, name, timeout=None):
+        """Delete what unfinished adoptions of a volume ``name`` left.
+
+        ``manage_volume`` with that name, interrupted (its process died)
+        or failed, may leave the volume where the adoption passes through
+        (the service project); an operation that undoes itself removes
+        it with this.
+        """
+
+    @abc.abstractmethod
     def unmanage_volume(self, project_id, volume_id, timeout=None):
         """Take a volume of the project out of Cinder; its data stays."""

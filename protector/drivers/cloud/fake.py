@@ -1198,6 +1198,10 @@ class FakeCloudDriver(base.CloudDriver):
         return fake_storage.array(url) if url else None
 
     @_entry
+    def discard_adoption(self, name, timeout=None):
+        """Nothing to do: an adoption here is one step, done or not."""
+
+    @_entry
     def unmanage_volume(self, project_id, volume_id, timeout=None):
         volume = self.cloud.volumes.get(volume_id)
         if volume is None or volume['project_id'] != project_id:

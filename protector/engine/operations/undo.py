@@ -106,6 +106,7 @@ def remove_volumes(env, operation_id, members, results, in_group=True):
             name = names.volume(operation_id, volume, member['server_name'])
             volume_ids.update(v['id'] for v in cloud.list_volumes(
                 project, name=name))
+            cloud.discard_adoption(name, CONF.engine.volume_timeout)
     cinder_group = env.cinder_group(site)
     if in_group and cinder_group and volume_ids:
         cloud.remove_volumes_from_group(project, cinder_group,

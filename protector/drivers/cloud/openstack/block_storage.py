@@ -366,29 +366,55 @@ class BlockStorageMixin(object):
         of a failover) leaves the volume in the service project: being
         managed, available, or offered for transfer.  Its adoption goes on
         from there: managing the backend object again would make a second
-        volume of it.  A transfer that was offered is withdrawn, to be
-        offered again.
+        volume of it.
+        """
+        found = self._left_in_our_project(name, resource)
+        if not found:
+            return None
+        LOG.info('Site %(site)s: %(resource)s is volume %(id)s already: '
+                 'going on with its adoption', {
+                     'site': self.site.name, 'resource': resource,
+                     'id': found[0]})
+        return found[0]
+
+    def discard_adoption(self, name, timeout=None):
+        resource = common.describe('volume', name, self.service_project_id())
+        for volume_id in self._left_in_our_project(name, resource):
+            self.acall('delete volume', resource,
+                       lambda c, v=volume_id: c.block_storage.delete_volume(
+                           v, ignore_missing=True))
+
+            def fetch(volume_id=volume_id):
+                return common.absent(lambda: self.acall(
+                    'read volume', resource, lambda c: volume_dict(
+                        c.block_storage.get_volume(volume_id))))
+            self.wait('delete', resource, fetch, 'DELETED', timeout,
+                      failed=VOLUME_FAILED)
+            LOG.info('Site %(site)s: deleted volume %(id)s that an '
+                     'unfinished adoption of %(name)s left behind',
+                     {'site': self.site.name, 'id': volume_id, 'name': name})
+
+    def _left_in_our_project(self, name, resource):
+        """Ids of the service project's volumes named ``name``.
+
+        A transfer offered for one of them is withdrawn: it is offered
+        again, or the volume deleted.
         """
         found = self.acall('list volumes named %s' % name, resource,
                            lambda c: [(v.id, v.status) for v in
                                       c.block_storage.volumes(name=name)])
-        if not found:
-            return None
-        volume_id, status = found[0]
-        LOG.info('Site %(site)s: %(resource)s is volume %(id)s (%(status)s) '
-                 'already: going on with its adoption',
-                 {'site': self.site.name, 'resource': resource,
-                  'id': volume_id, 'status': status})
-        if status == 'awaiting-transfer':
+        offered = [volume_id for volume_id, status in found
+                   if status == 'awaiting-transfer']
+        if offered:
             transfers = self.acall(
                 'list the transfers of', resource,
                 lambda c: [t.id for t in c.block_storage.transfers()
-                           if t.volume_id == volume_id])
+                           if t.volume_id in offered])
             for transfer_id in transfers:
                 common.absent(lambda t=transfer_id: self.acall(
                     'withdraw the transfer of', resource,
                     lambda c: c.block_storage.delete_transfer(t)))
-        return volume_id
+        return [volume_id for volume_id, _status in found]
 
     def _transfer(self, project_id, volume_id):
         """Move a volume of the service project into ``project_id``."""

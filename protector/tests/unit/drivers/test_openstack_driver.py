@@ -570,6 +570,20 @@ class TestBlockStorage(DriverTestCase):
         self.assertEqual([], self.cloud.calls('DELETE', '/tr-other'))
         self.assertEqual(1, len(self.cloud.calls('POST', '/tr-2/accept')))
 
+    def test_a_failed_operation_discards_an_unfinished_adoption(self):
+        self.cloud.on('GET', hc.CINDER + '/volumes/detail?name=m',
+                      json={'volumes': [volume('left', False, 'm',
+                                               status='error')['volume']]})
+        delete = self.cloud.on('DELETE', hc.CINDER + '/volumes/left',
+                               status_code=202)
+        self.cloud.on('GET', hc.CINDER + '/volumes/left', [
+            {'json': volume('left', False, 'm', status='deleting')},
+            {'status_code': 404, 'json': {'itemNotFound': {
+                'message': 'Volume left could not be found.'}}}])
+        self.driver.discard_adoption('m', timeout=5)
+        self.assertEqual('token-service',
+                         delete.last_request.headers['X-Auth-Token'])
+
     def test_manage_lands_in_the_project_through_a_transfer(self):
         self.cloud.on('GET', hc.CINDER + '/volumes/detail?name=m',
                       json={'volumes': []})
