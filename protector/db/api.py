@@ -273,6 +273,15 @@ def _bump(context, group):
     group.metadata_digest = _digest(context.session, group)
 
 
+def group_new(values):
+    """A group row that is not stored.
+
+    Creating a group makes its Cinder groups from it before
+    ``group_create`` stores the group.
+    """
+    return models.ProtectionGroup(**values)
+
+
 @main_context_manager.writer
 def group_create(context, values):
     values = dict(values)

@@ -17,11 +17,9 @@ from oslo_utils import uuidutils
 import oslo_messaging as messaging
 
 from protector.common import exception
-from protector.common import keystone
-from protector.common import metadata_document
 from protector.common import recovery_plan
 from protector.db import api as db
-from protector.drivers import loader
+from protector.engine import group_environment
 from protector.engine.operations import control
 from protector.engine.operations import queries
 from protector.engine import peer as peer_api
@@ -63,18 +61,17 @@ class EngineManager(object):
             raise exception.InvalidInput(
                 reason="One of --primary-site and --secondary-site must be "
                        "the peer site '%s'." % peer.name)
-        # Refuse early when the group could never be synced.
-        metadata_document.peer_project(
-            context, _ProjectOnly(values['project_id']), peer)
         values['id'] = uuidutils.generate_uuid()
-        sites = [primary, secondary]
-        values['consistency_groups'] = protection.create_volume_groups(
-            context, _NewGroup(values), sites)
+        env = group_environment.Environment(
+            context, db.group_new(values), primary, secondary)
+        # Refuse early when the group could never be synced.
+        env.project(peer)
+        created = protection.create_volume_groups(env)
+        values['consistency_groups'] = created
         try:
             group = db.group_create(context, values)
         except Exception:
-            protection.delete_volume_groups(context, _NewGroup(values),
-                                            sites)
+            protection.delete_volume_groups(env, created)
             raise
         try:
             # A new group: the peer stores it unless it cannot (a group of
@@ -82,7 +79,7 @@ class EngineManager(object):
             sync.send(context, group)
         except exception.ProtectorException:
             db.group_delete(context, group.id)
-            protection.delete_volume_groups(context, group, sites)
+            protection.delete_volume_groups(env, created)
             raise
         LOG.info('Protection group %(id)s (%(name)s) created',
                  {'id': group.id, 'name': group.name})
@@ -96,11 +93,11 @@ class EngineManager(object):
     def group_delete(self, context, group_id):
         with sync.GroupChange(context, group_id) as change:
             group = change.group
+            env = group_environment.Environment.of_group(context, group)
             # Arrays and clouds first: deleting them again is harmless,
             # so a failure here can simply be retried.
-            protection.delete_replication(context, group)
-            protection.delete_volume_groups(
-                context, group, [group.primary_site, group.secondary_site])
+            protection.delete_replication(env)
+            protection.delete_volume_groups(env)
             peer_api.PeerClient(sync.peer_site(context)).delete(
                 group.id, group.name, change.holder)
             db.group_delete(context, group_id)
@@ -117,13 +114,14 @@ class EngineManager(object):
     def member_add(self, context, group_id, server):
         with sync.GroupChange(context, group_id) as change:
             group = change.group
-            site = group.current_primary_site
-            driver = loader.cloud_driver(site, keystone.site_session(site))
-            spec = driver.get_server_spec(group.project_id, server)
-            self._check_volumes(group, spec)
-            protection.protect_volumes(context, group, spec)
-            change.undo_with(protection.unprotect_volumes, context, group,
-                             protection.MemberSpec(spec))
+            env = group_environment.Environment.of_group(context, group)
+            spec = env.cloud(env.source).get_server_spec(
+                env.project(env.source), server)
+            self._check_volumes(group.name, env.volume_type(env.source),
+                                spec)
+            volume_ids = protection.volumes_of([spec])
+            protection.protect_volumes(env, volume_ids)
+            change.undo_with(protection.unprotect_volumes, env, volume_ids)
             member = db.member_create(context, group_id, {
                 'server_id': spec['id'], 'server_name': spec['name'],
                 'status': 'protected', 'spec': spec})
@@ -132,7 +130,7 @@ class EngineManager(object):
         return member.id
 
     @staticmethod
-    def _check_volumes(group, spec):
+    def _check_volumes(group_name, volume_type, spec):
         if not spec.get('volumes'):
             raise exception.InvalidInput(
                 reason="Server %s has no volumes; only servers booted from "
@@ -142,10 +140,9 @@ class EngineManager(object):
                 reason="Server %s boots from an image, so its root disk is "
                        "not on a replicated volume and cannot be recreated "
                        "on the other site. Boot it from a volume of type "
-                       "'%s' and add it again." % (spec['name'],
-                                                   group.volume_type))
+                       "'%s' and add it again." % (spec['name'], volume_type))
         for volume in spec['volumes']:
-            if volume.get('volume_type') != group.volume_type:
+            if volume.get('volume_type') != volume_type:
                 raise exception.InvalidInput(
                     reason="Volume %s of server %s uses volume type '%s', "
                            "but protection group '%s' replicates volume "
@@ -153,16 +150,18 @@ class EngineManager(object):
                            "volume set --type %s --retype-policy on-demand "
                            "%s) and add the server again."
                            % (volume['volume_id'], spec['name'],
-                              volume.get('volume_type'), group.name,
-                              group.volume_type, group.volume_type,
-                              group.volume_type, volume['volume_id']))
+                              volume.get('volume_type'), group_name,
+                              volume_type, volume_type, volume_type,
+                              volume['volume_id']))
 
     def member_remove(self, context, group_id, member_id):
         with sync.GroupChange(context, group_id) as change:
             member = db.member_get(context, group_id, member_id)
-            protection.unprotect_volumes(context, change.group, member)
-            change.undo_with(protection.protect_volumes, context,
-                             change.group, member.spec)
+            env = group_environment.Environment.of_group(context,
+                                                         change.group)
+            volume_ids = protection.volumes_of([member.spec])
+            protection.unprotect_volumes(env, volume_ids)
+            change.undo_with(protection.protect_volumes, env, volume_ids)
             db.member_delete(context, group_id, member_id)
 
     # Policy, mappings, plan
@@ -172,7 +171,7 @@ class EngineManager(object):
             group = change.group
             previous = None
             try:
-                previous = protection.policy_values(
+                previous = group_environment.policy_values(
                     db.policy_get(context, group_id))
             except exception.NotFound:
                 if not create:
@@ -185,16 +184,19 @@ class EngineManager(object):
                            'policy; change it with policy-set.' % group.name)
             merged = dict(previous or {})
             merged.update(values)
-            protection.check_replication(group, merged)
-            protection.ensure_replication(
-                context, group, merged, db.member_list(context, group_id))
+            env = group_environment.Environment.of_group(context, group,
+                                                         policy=merged)
+            protection.check_replication(env)
+            volume_ids = protection.volumes_of(
+                [m.spec for m in db.member_list(context, group_id)])
+            protection.ensure_replication(env, volume_ids)
             if previous is None:
-                change.undo_with(protection.delete_replication, context,
-                                 group, merged)
+                change.undo_with(protection.delete_replication, env)
             else:
-                change.undo_with(protection.ensure_replication, context,
-                                 group, previous,
-                                 db.member_list(context, group_id))
+                change.undo_with(
+                    protection.ensure_replication,
+                    group_environment.Environment.of_group(
+                        context, group, policy=previous), volume_ids)
             db.policy_set(context, group_id, values, create)
 
     def mappings_set(self, context, group_id, mappings):
@@ -224,16 +226,3 @@ class EngineManager(object):
 
     def consistency_group(self, context, group_id):
         return queries.consistency_group(context, group_id)
-
-
-class _ProjectOnly(object):
-    def __init__(self, project_id):
-        self.project_id = project_id
-
-
-class _NewGroup(object):
-    """The values of a group not yet stored, read like a stored one."""
-
-    def __init__(self, values):
-        self.__dict__.update(values)
-        self.consistency_groups = values.get('consistency_groups', {})

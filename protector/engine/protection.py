@@ -6,154 +6,118 @@ that runs the workload replicates them to the other array.  The functions
 here keep those real objects in step with the metadata.  Each either
 completes or undoes what it began, so a refused change leaves nothing
 half-made behind.
+
+Each takes the group's environment (see group_environment), which says
+which project, volume type, array and driver a site has.
 """
 
 from oslo_log import log as logging
 
-from protector.common import crypto
 from protector.common import exception
-from protector.common import keystone
 from protector.db import api as db
-from protector.drivers import loader
-from protector.drivers.storage import base as storage_base
 
 LOG = logging.getLogger(__name__)
-
-
-def cloud(site):
-    return loader.cloud_driver(site, keystone.site_session(site))
-
-
-def project_on(context, group, site):
-    """The project that owns ``group`` on ``site``."""
-    if site.is_local:
-        return group.project_id
-    mapping = db.tenant_mapping_find(context, site.id,
-                                     local_project_id=group.project_id)
-    if mapping is None:
-        raise exception.Conflict(
-            reason="Project %s has no tenant mapping to site '%s'."
-                   % (group.project_id, site.name))
-    return mapping.remote_project_id
 
 
 def volume_group_name(group_id):
     return 'protector-%s' % group_id
 
 
-def _volume_type(group, site):
-    if site.id == group.primary_site_id:
-        return group.volume_type
-    return group.secondary_volume_type
+def volumes_of(specs):
+    """The Cinder volume ids of captured server specs."""
+    return [volume['volume_id'] for spec in specs
+            for volume in spec.get('volumes', [])]
 
 
-def create_volume_groups(context, group, sites):
+def create_volume_groups(env):
     """A Cinder volume group on each site; undone on failure."""
     created = {}
     try:
-        for site in sites:
-            volume_group = cloud(site).create_volume_group(
-                project_on(context, group, site),
-                volume_group_name(group.id), [_volume_type(group, site)])
+        for site in (env.source, env.target):
+            volume_group = env.cloud(site).create_volume_group(
+                env.project(site), volume_group_name(env.group.id),
+                [env.volume_type(site)])
             created[site.name] = volume_group['id']
     except Exception:
-        delete_volume_groups(context, group, sites, created)
+        delete_volume_groups(env, created)
         raise
     return created
 
 
-def delete_volume_groups(context, group, sites, groups=None):
-    groups = group.consistency_groups if groups is None else groups
-    for site in sites:
-        if site.name in groups:
-            cloud(site).delete_volume_group(project_on(context, group, site),
-                                            groups[site.name])
+def delete_volume_groups(env, groups=None):
+    """Delete the group's Cinder volume groups (or those of ``groups``)."""
+    for site in (env.source, env.target):
+        volume_group = (env.cinder_group(site) if groups is None
+                        else groups.get(site.name))
+        if volume_group:
+            env.cloud(site).delete_volume_group(env.project(site),
+                                                volume_group)
 
 
 # The arrays
 
-def arrays(group, policy):
-    """(source, target): the array running the workload, and the other."""
-    primary = storage_base.ArrayRef(
-        policy.primary_fa_url,
-        crypto.decrypt(policy.primary_fa_token_encrypted))
-    secondary = storage_base.ArrayRef(
-        policy.secondary_fa_url,
-        crypto.decrypt(policy.secondary_fa_token_encrypted))
-    if group.current_primary_site_id == group.primary_site_id:
-        return primary, secondary
-    return secondary, primary
-
-
-def _policy(context, group):
+def _replicated(env):
+    """Whether the group has a replication policy, so arrays to keep."""
     try:
-        return db.policy_get(context, group.id)
+        env.policy()
     except exception.NotFound:
-        return None
+        return False
+    return True
 
 
-def _array_names(storage, members):
-    return [storage.array_volume_name(volume['volume_id'])
-            for member in members
-            for volume in member.spec.get('volumes', [])]
-
-
-def check_replication(group, policy_values):
+def check_replication(env):
     """Refuse a policy the arrays cannot honour, naming every problem."""
-    source, target = arrays(group, _PolicyView(policy_values))
-    storage = loader.storage_driver()
-    checks = storage.check_replication(
-        source, target, replication_type=group.replication_type)
+    source, target = env.arrays()
+    checks = env.storage.check_replication(
+        source, target, replication_type=env.group.replication_type)
     failed = [c for c in checks if c['result'] == 'failed']
     if failed:
+        problems = '; '.join('%s: %s' % (c['check'], c['detail'])
+                             for c in failed)
         raise exception.Conflict(
             reason='The arrays cannot replicate protection group %r: %s'
-            % (group.name, '; '.join('%s: %s' % (c['check'], c['detail'])
-                                     for c in failed)))
+            % (env.group.name, problems))
 
 
-def ensure_replication(context, group, policy_values, members):
-    """Make the source array replicate every member volume."""
-    source, target = arrays(group, _PolicyView(policy_values))
-    storage = loader.storage_driver()
-    name = storage_base.replication_group_name(group.id)
-    volumes = _array_names(storage, members)
-    if group.replication_type == 'sync':
-        storage.ensure_pod(source, target, name, volumes)
+def ensure_replication(env, volume_ids):
+    """Make the source array replicate every one of ``volume_ids``."""
+    source, target = env.arrays()
+    storage = env.storage
+    if env.is_sync:
+        # Named as outside the pod: ensure_pod moves them in.
+        storage.ensure_pod(source, target, env.replication_group,
+                           [storage.array_volume_name(v) for v in volume_ids])
         return
-    storage.ensure_replication_group(
-        source, target, name, volumes, policy_values['replication_interval'],
-        policy_values['snapshot_retention'])
+    volumes = [env.array_name(v) for v in volume_ids]
+    interval, retention = env.replication_settings()
+    storage.ensure_replication_group(source, target, env.replication_group,
+                                     volumes, interval, retention)
     if volumes:
         # A recovery point now, rather than after the first interval.
-        storage.replicate_now(source, name)
+        storage.replicate_now(source, env.replication_group)
     LOG.info('Array replication of protection group %(id)s covers '
-             '%(count)d volume(s)', {'id': group.id, 'count': len(volumes)})
+             '%(count)d volume(s)', {'id': env.group.id,
+                                     'count': len(volumes)})
 
 
-def protect_volumes(context, group, spec):
+def protect_volumes(env, volume_ids):
     """Put a new member's volumes in the Cinder group and on the array."""
-    site = group.current_primary_site
-    project = project_on(context, group, site)
-    driver = cloud(site)
-    volume_ids = [v['volume_id'] for v in spec['volumes']]
-    volume_group = group.consistency_groups.get(site.name)
+    site = env.source
+    project = env.project(site)
+    driver = env.cloud(site)
+    volume_group = env.cinder_group(site)
     if volume_group:
         driver.add_volumes_to_group(project, volume_group, volume_ids)
     try:
-        policy = _policy(context, group)
-        if policy is not None and group.replication_type == 'async':
-            source, _target = arrays(group, policy)
-            storage = loader.storage_driver()
-            name = storage_base.replication_group_name(group.id)
-            storage.add_volumes(
-                source, name, [storage.array_volume_name(v)
-                               for v in volume_ids])
-            storage.replicate_now(source, name)
-        elif policy is not None:
-            ensure_replication(context, group, policy_values(policy),
-                               db.member_list(context, group.id)
-                               + [MemberSpec(spec)])
+        if _replicated(env) and env.is_sync:
+            members = db.member_list(env.context, env.group.id)
+            ensure_replication(
+                env, volumes_of([m.spec for m in members]) + volume_ids)
+        elif _replicated(env):
+            source = env.array(site)
+            env.storage.add_volumes(source, env.replication_group,
+                                    [env.array_name(v) for v in volume_ids])
+            env.storage.replicate_now(source, env.replication_group)
     except Exception:
         if volume_group:
             driver.remove_volumes_from_group(project, volume_group,
@@ -161,61 +125,30 @@ def protect_volumes(context, group, spec):
         raise
 
 
-def unprotect_volumes(context, group, member):
-    site = group.current_primary_site
-    volume_ids = [v['volume_id'] for v in member.spec.get('volumes', [])]
-    policy = _policy(context, group)
-    if policy is not None and group.replication_type == 'async':
-        source, _target = arrays(group, policy)
-        storage = loader.storage_driver()
-        storage.remove_volumes(
-            source, storage_base.replication_group_name(group.id),
-            [storage.array_volume_name(v) for v in volume_ids])
-    volume_group = group.consistency_groups.get(site.name)
+def unprotect_volumes(env, volume_ids):
+    """Take a member's volumes out of the array and the Cinder group."""
+    site = env.source
+    if _replicated(env) and not env.is_sync:
+        env.storage.remove_volumes(env.array(site), env.replication_group,
+                                   [env.array_name(v) for v in volume_ids])
+    volume_group = env.cinder_group(site)
     if volume_group:
-        cloud(site).remove_volumes_from_group(
-            project_on(context, group, site), volume_group, volume_ids)
+        env.cloud(site).remove_volumes_from_group(
+            env.project(site), volume_group, volume_ids)
 
 
-def delete_replication(context, group, policy_values=None):
-    """Stop the arrays replicating the group.
-
-    ``policy_values``: the policy to read the arrays from, when it is not
-    (or no longer) the stored one.
-    """
-    policy = (_policy(context, group) if policy_values is None
-              else _PolicyView(policy_values))
-    if policy is None:
+def delete_replication(env):
+    """Stop the arrays replicating the group, if it has a policy."""
+    if not _replicated(env):
         return
-    source, target = arrays(group, policy)
-    storage = loader.storage_driver()
-    name = storage_base.replication_group_name(group.id)
-    if group.replication_type == 'async':
+    source, target = env.arrays()
+    storage = env.storage
+    if env.is_sync:
+        storage.unstretch_pod(source, env.replication_group)
+    else:
         # Both directions: after a failover each array has its own group
         # and a replica of the other's.
-        storage.delete_replication_group(source, target, name)
-        storage.delete_replication_group(target, source, name)
-    else:
-        storage.unstretch_pod(source, name)
-
-
-def policy_values(policy):
-    """The stored policy as the values policy-create takes."""
-    return {key: getattr(policy, key) for key in (
-        'primary_fa_url', 'primary_fa_token_encrypted', 'secondary_fa_url',
-        'secondary_fa_token_encrypted', 'replication_interval',
-        'snapshot_retention')}
-
-
-class _PolicyView(object):
-    """Policy values (as the API passes them) read like a policy row."""
-
-    def __init__(self, values):
-        self.__dict__.update(values)
-
-
-class MemberSpec(object):
-    """A captured server spec read like a member row."""
-
-    def __init__(self, spec):
-        self.spec = spec
+        storage.delete_replication_group(source, target,
+                                         env.replication_group)
+        storage.delete_replication_group(target, source,
+                                         env.replication_group)

@@ -10,12 +10,11 @@ from keystoneauth1 import exceptions as ks_exc
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from protector.common import crypto
 from protector.common import exception
 from protector.common import keystone
 from protector.db import api as db
 from protector.drivers import loader
-from protector.drivers.storage import base as storage_base
+from protector.engine import group_environment
 from protector.engine import peer as peer_api
 
 LOG = logging.getLogger(__name__)
@@ -74,18 +73,18 @@ def _volume_types(driver):
 def _arrays(context, site):
     """Check each array of this site that a policy names, with its peer."""
     arrays = {}
-    for group in db.group_list(context):
+    for listed in db.group_list(context):
+        if site.id not in (listed.primary_site_id, listed.secondary_site_id):
+            continue
+        env = group_environment.Environment.of_group(
+            context, db.group_get(context, listed.id))
         try:
-            policy = db.policy_get(context, group.id)
+            mine, other = env.arrays()
         except exception.NotFound:
             continue
-        primary = (policy.primary_fa_url, policy.primary_fa_token_encrypted)
-        secondary = (policy.secondary_fa_url,
-                     policy.secondary_fa_token_encrypted)
-        if group.primary_site_id == site.id:
-            arrays[primary] = secondary
-        if group.secondary_site_id == site.id:
-            arrays[secondary] = primary
+        if env.target.id == site.id:
+            mine, other = other, mine
+        arrays[mine] = other
     if not arrays:
         return [_check('array', 'skipped',
                        'no replication policy names an array of this site '
@@ -95,11 +94,8 @@ def _arrays(context, site):
         driver = loader.storage_driver()
     except exception.ProtectorException as exc:
         return [_check('array', 'failed', str(exc))]
-    return [driver.check_array(url, crypto.decrypt(token),
-                               peer=storage_base.ArrayRef(
-                                   peer_url, crypto.decrypt(peer_token)))
-            for (url, token), (peer_url, peer_token)
-            in sorted(arrays.items())]
+    return [driver.check_array(array.url, array.api_token, peer=peer)
+            for array, peer in sorted(arrays.items())]
 
 
 def validate(context, site):
@@ -108,6 +104,8 @@ def validate(context, site):
     if checks[0]['result'] == 'passed':
         checks.append(_protector(context, site))
         try:
+            # The session whose token was just checked, not a new one (as
+            # group_environment makes): the checks report on that login.
             driver = loader.cloud_driver(site, session)
             checks.extend(driver.check_services())
             checks.append(_volume_types(driver))

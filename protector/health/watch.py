@@ -20,9 +20,8 @@ from protector.common import exception
 from protector.common import notifications
 from protector.db import api as db
 from protector.drivers import loader
-from protector.drivers.storage import base as storage_base
+from protector.engine import group_environment
 from protector.engine import peer as peer_api
-from protector.engine import protection
 from protector.engine import sync
 from protector.health import grades
 from protector.health import readiness
@@ -78,20 +77,32 @@ class Cycle(object):
         self.reads = Reads(CONF.health.workers)
         self._clouds = {}
         self._projects = {}
+        self._environments = {}
 
     # Reading
 
+    def environment(self, group, policy):
+        """The group as this look sees it: from here to the peer."""
+        if group.id not in self._environments:
+            self._environments[group.id] = group_environment.Environment(
+                self.context, group, self.local, self.peer,
+                policy=(None if policy is None
+                        else group_environment.policy_values(policy)),
+                storage=self.storage)
+        return self._environments[group.id]
+
     def cloud(self, site):
+        """One driver per site for the whole look, whatever the groups."""
         if site.id not in self._clouds:
-            self._clouds[site.id] = protection.cloud(site)
+            self._clouds[site.id] = group_environment.cloud_driver(site)
         return self._clouds[site.id]
 
-    def project(self, group, site):
-        key = (group.project_id, site.id)
+    def project(self, env, site):
+        """``(project, None)`` or ``(None, why)``; once per project."""
+        key = (env.group.project_id, site.id)
         if key not in self._projects:
             try:
-                self._projects[key] = (protection.project_on(
-                    self.context, group, site), None)
+                self._projects[key] = (env.project(site), None)
             except exception.ProtectorException as exc:
                 self._projects[key] = (None, exc.msg)
         return self._projects[key]
@@ -104,15 +115,16 @@ class Cycle(object):
         reads.want(('service_project', target.id),
                    self._service_usage, target_cloud)
         for group, policy, _members, _health in rows:
+            env = self.environment(group, policy)
             if policy is not None:
-                for ref in protection.arrays(group, policy):
+                for ref in env.arrays():
                     reads.want(('array', ref.url),
                                self.storage.replication_overview, ref)
             project = group.project_id
             cloud = self.cloud(source)
             reads.want(('servers', project), cloud.list_servers, project)
             reads.want(('volumes', project), cloud.list_volumes, project)
-            remote, _why = self.project(group, target)
+            remote, _why = self.project(env, target)
             if remote is None:
                 continue
             reads.want(('quota', remote), target_cloud.get_quota_usage,
@@ -163,6 +175,7 @@ class Cycle(object):
     def sample(self, group, policy, members, health, peer_versions,
                peer_error):
         """The watch's look at one group, from the cycle's reads."""
+        env = self.environment(group, policy)
         target = self.peer
         checks = [readiness.peer_site(target.name, peer_error)]
         checks.append(readiness.metadata_sync(
@@ -177,15 +190,16 @@ class Cycle(object):
         checks.append(readiness.volume_drift(group, members, volumes,
                                              volumes_error))
         measured, array_checks = self._replication(
-            group, policy, members, health, volumes, volumes_error)
+            env, policy, members, health, volumes, volumes_error)
         checks.extend(array_checks)
-        checks.extend(self._target_checks(group, members))
+        checks.extend(self._target_checks(env, members))
         return dict(measured, checks=checks, checked_at=self.now,
                     failover_ready=readiness.ready(checks))
 
-    def _replication(self, group, policy, members, health, volumes,
+    def _replication(self, env, policy, members, health, volumes,
                      volumes_error):
-        name = storage_base.replication_group_name(group.id)
+        group = env.group
+        name = env.replication_group
         empty = {'rpo_seconds': None, 'newest_recovery_point': None,
                  'transfers': [], 'out_of_sync_since': None,
                  'rpo_target_seconds': None}
@@ -195,13 +209,13 @@ class Cycle(object):
                    % (readiness.CLI, group.name))
             return dict(empty, rpo_detail=why), [
                 readiness.check('replication_policy', readiness.FAIL, why)]
-        source_ref, target_ref = protection.arrays(group, policy)
+        source_ref, target_ref = env.arrays()
         source_view, source_error = self.reads.get(('array',
                                                     source_ref.url))
         target_view, target_error = self.reads.get(('array',
                                                     target_ref.url))
         target_seconds = policy.rpo_minutes * 60
-        if group.replication_type == 'sync':
+        if env.is_sync:
             measured = rpo.measure_sync(
                 name, source_view, target_view,
                 health.out_of_sync_since if health else None, self.now)
@@ -217,19 +231,16 @@ class Cycle(object):
         checks.append(readiness.array_link(
             source_ref.url, target_ref.url,
             _connection(source_view, target_view), source_error))
-        pod = name if group.replication_type == 'sync' else None
         held = ((source_view or {}).get('protected') or {}).get(name)
         checks.append(readiness.volume_groups(
-            group, members, volumes,
-            (group.consistency_groups or {}).get(self.local.name),
-            held or [], volumes_error, source_error,
-            lambda volume_id: self.storage.array_volume_name(volume_id,
-                                                             pod=pod)))
+            group, members, volumes, env.cinder_group(self.local),
+            held or [], volumes_error, source_error, env.array_name))
         return measured, checks
 
-    def _target_checks(self, group, members):
+    def _target_checks(self, env, members):
+        group = env.group
         target = self.peer
-        remote, why = self.project(group, target)
+        remote, why = self.project(env, target)
         if remote is None:
             return [readiness.unknown(name, why) for name in
                     ('mappings', 'target_quota', 'adoption_quota')]

@@ -5,7 +5,7 @@ import concurrent.futures
 from oslo_config import cfg
 from taskflow import task
 
-from protector.engine.operations import environment
+from protector.engine import group_environment
 from protector.engine.operations import record
 
 CONF = cfg.CONF
@@ -29,7 +29,7 @@ class OperationTask(task.Task):
     @staticmethod
     def begin(operation_id):
         """The environment and recorder of a run; stops if cancelled."""
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         recorder = record.Recorder(env.context, operation_id)
         recorder.check_cancelled()
         return env, recorder

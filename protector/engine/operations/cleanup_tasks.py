@@ -12,8 +12,8 @@ from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
+from protector.engine import group_environment
 from protector.engine.operations import base
-from protector.engine.operations import environment
 from protector.engine.operations import outcome
 from protector.engine.operations import record
 from protector.engine.operations import undo
@@ -118,8 +118,8 @@ class _TestCleanupTask(base.OperationTask):
 
     def execute(self, operation_id, members, test_operation_id):
         env, recorder = self.begin(operation_id)
-        test_env = environment.Environment.of(test_operation_id,
-                                              env.context)
+        test_env = group_environment.Environment.of(test_operation_id,
+                                                    env.context)
         results = record.Recorder(env.context, test_operation_id).members()
         self.remove(test_env, test_operation_id, members, results)
         self.done(recorder)
@@ -160,7 +160,7 @@ class RollbackTarget(base.OperationTask):
     step = 'rollback'
 
     def execute(self, operation_id, members):
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         recorder = record.Recorder(env.context, operation_id)
         results = recorder.members()
         test = env.operation.operation_type == steps.TEST_FAILOVER

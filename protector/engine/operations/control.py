@@ -14,7 +14,7 @@ from protector.common import exception
 from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
-from protector.engine.operations import environment
+from protector.engine import group_environment
 from protector.engine.operations import events
 from protector.engine.operations import flows
 from protector.engine.operations import jobs
@@ -80,8 +80,8 @@ def start(context, group_id, action, options):
     with _holding(context, group_id) as group:
         request = request_lib.Request(context, group, action, options)
         preflight.gate(request)
-        env = environment.Environment(context, group, request.source,
-                                      request.target)
+        env = group_environment.Environment(context, group, request.source,
+                                            request.target)
         preflight.run(request, env)
         store = request.store()
         if request.test_operation is not None:

@@ -8,8 +8,8 @@ from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
+from protector.engine import group_environment
 from protector.engine.operations import base
-from protector.engine.operations import environment
 from protector.engine.operations import names
 from protector.engine import sync
 
@@ -69,7 +69,7 @@ class CreateDrRecord(base.OperationTask):
     def revert(self, operation_id, *args, **kwargs):
         # The group goes back to where it was: whatever else happened was
         # reverted before this (reverts run in reverse order).
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         previous = env.parameters.get('previous_status',
                                       group_states.ACTIVE)
         if env.group.status != previous:

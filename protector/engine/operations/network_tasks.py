@@ -6,9 +6,9 @@ servers keep their addresses and cannot disturb production.
 """
 
 from protector.common import steps
+from protector.engine import group_environment
 from protector.engine.operations import base
 from protector.engine.operations import desired
-from protector.engine.operations import environment
 from protector.engine.operations import mappings as mapping_lib
 from protector.engine.operations import names
 from protector.engine.operations import undo
@@ -57,5 +57,5 @@ class IsolateNetworks(base.OperationTask):
         return isolated
 
     def revert(self, operation_id, members, *args, **kwargs):
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         undo.remove_isolated_networks(env, operation_id, members)

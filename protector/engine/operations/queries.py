@@ -3,7 +3,7 @@
 from protector.common import exception
 from protector.db import api as db
 from protector.drivers import errors
-from protector.engine.operations import environment
+from protector.engine import group_environment
 from protector.engine.operations import preflight
 
 
@@ -12,11 +12,8 @@ def _iso(value):
 
 
 def _environment(context, group_id):
-    group = db.group_get(context, group_id)
-    source = group.current_primary_site
-    target = (group.secondary_site if source.id == group.primary_site_id
-              else group.primary_site)
-    return environment.Environment(context, group, source, target)
+    return group_environment.Environment.of_group(
+        context, db.group_get(context, group_id))
 
 
 def recovery_points(context, group_id):

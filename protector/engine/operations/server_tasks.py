@@ -6,8 +6,8 @@ from oslo_utils import timeutils
 from protector.common import exception
 from protector.common import steps
 from protector.drivers import errors
+from protector.engine import group_environment
 from protector.engine.operations import base
-from protector.engine.operations import environment
 from protector.engine.operations import recreate
 from protector.engine.operations import record
 from protector.engine.operations import undo
@@ -43,7 +43,7 @@ class ShutdownSourceInstances(base.OperationTask):
         self.done(recorder)
 
     def revert(self, operation_id, *args, **kwargs):
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         undo.restart_source_servers(
             env, record.Recorder(env.context, operation_id).members())
 
@@ -71,7 +71,7 @@ class RecreateServer(base.OperationTask):
                 'target_server_id': result.get('target_server_id')}
 
     def revert(self, operation_id, members, *args, **kwargs):
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         results = record.Recorder(env.context, operation_id).members()
         undo.remove_server(env, operation_id, members[self.member_id],
                            results.get(self.member_id))

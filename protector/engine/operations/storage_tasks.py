@@ -15,8 +15,8 @@ from protector.common import exception
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers import errors
+from protector.engine import group_environment
 from protector.engine.operations import base
-from protector.engine.operations import environment
 from protector.engine.operations import names
 from protector.engine.operations import outcome
 from protector.engine.operations import record
@@ -149,7 +149,7 @@ class CreateVolumes(base.OperationTask):
         return references
 
     def revert(self, operation_id, members, *args, **kwargs):
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         if env.is_sync:
             volumes = [env.array_name(v['volume_id'])
                        for m in members.values()
@@ -219,7 +219,7 @@ class ManageTargetVolumes(base.OperationTask):
         return managed
 
     def revert(self, operation_id, members, *args, **kwargs):
-        env = environment.Environment.of(operation_id)
+        env = group_environment.Environment.of(operation_id)
         recorder = record.Recorder(env.context, operation_id)
         undo.remove_volumes(env, operation_id, members, recorder.members(),
                             in_group=env.operation.operation_type !=

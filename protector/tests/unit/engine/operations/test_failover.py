@@ -8,6 +8,7 @@ from protector.common import steps
 from protector.db import api as db
 from protector.drivers.storage import base as storage_base
 from protector.drivers.storage import fake as fake_storage
+from protector.engine import group_environment
 from protector.engine import protection
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
@@ -114,7 +115,8 @@ class TestPlannedFailover(base.OperationTestCase):
         self.start('failover', type='planned')
         group = db.group_get(self.context, self.group.id)
 
-        protection.delete_replication(self.context, group)
+        protection.delete_replication(
+            group_environment.Environment.of_group(self.context, group))
 
         for site in ('site-a', 'site-b'):
             self.assertEqual([], [
