@@ -23,12 +23,14 @@ is removed.  See README.rst.
 import argparse
 import datetime
 import json
+import re
 import statistics
 import sys
 import warnings
 
 import failover
 
+LOG_LINE = re.compile(r'^(\S+ \S+) (\d+) INFO \S+ \[[^]]*\] (.*)$')
 NETWORK_MAPPING = {name: name for name in failover.NETWORKS}
 say = failover.say
 
@@ -42,15 +44,29 @@ def engine_named(pid):
     raise RuntimeError('no engine of site A has pid %s' % pid)
 
 
-def first_step_after(offsets, operation_id, moment):
-    """When an engine logged the operation's first step done after it."""
-    for when, message in failover.engine_log(offsets, operation_id):
-        if when > moment and failover.STEP.search(message):
-            return when, failover.STEP.search(message).group(1)
+def first_step_of(pid, offsets, operation_id):
+    """When the engine ``pid`` logged the operation's first step done.
+
+    The killed engine may log a step between the look at the progress and
+    the kill: only the lines of the engine that took over count.
+    """
+    for path, offset in zip(failover.ENGINE_LOGS, offsets):
+        with open(path, errors='replace') as f:
+            f.seek(offset)
+            for line in f:
+                match = LOG_LINE.match(line)
+                if not match or int(match.group(2)) != pid or \
+                        operation_id not in line:
+                    continue
+                step = failover.STEP.search(match.group(3))
+                if step:
+                    return (datetime.datetime.strptime(
+                        match.group(1), '%Y-%m-%d %H:%M:%S.%f'),
+                        step.group(1))
     return None, None
 
 
-def one_round(a, b, group_id, kill_at, state):
+def one_round(a, group_id, kill_at, state):
     offsets = failover.log_offsets()
     operation = a.protector.protection_groups.action(
         group_id, 'failover', type='planned',
@@ -73,15 +89,16 @@ def one_round(a, b, group_id, kill_at, state):
         tzinfo=None)
     killed_at = datetime.datetime.now()
     failover.labctl('stop', 'site-a', victim, '--kill')
-    say('killed %s (pid %d) at %d %%, step %s' % (
+    say('killed %s (pid %d) at %d %%, after %s' % (
         victim, shown['engine']['pid'], shown['progress'],
-        shown.get('current_step')))
+        (shown.get('steps_completed') or ['no step'])[-1]))
     ended = failover.wait_operation(a, operation, 1800)
     if ended['status'] != 'completed':
         raise RuntimeError('failover %s: %s' % (ended['status'],
                                                 ended.get('steps_failed')))
     claimed = failover.parse_time(ended['engine']['claimed_at'])
-    resumed, step = first_step_after(offsets, operation['id'], killed_at)
+    resumed, step = first_step_of(ended['engine']['pid'], offsets,
+                                  operation['id'])
     figures = {
         'claimed': (claimed - killed_utc).total_seconds(),
         'resumed': (resumed - killed_at).total_seconds() if resumed
@@ -96,7 +113,7 @@ def one_round(a, b, group_id, kill_at, state):
     back = a.protector.protection_groups.action(
         group_id, 'failback', network_mapping=NETWORK_MAPPING)
     state['operations'].append(back['id'])
-    back = failover.wait_operation(b, back, 1800)
+    back = failover.wait_operation(a, back, 1800)
     if back['status'] != 'completed':
         raise RuntimeError('failback %s' % back['status'])
     return figures
@@ -121,7 +138,7 @@ def main(argv=None):
         failover.setup(a, n, args, state)
         for number in range(1, args.rounds + 1):
             say('round %d of %d' % (number, args.rounds))
-            rounds.append(one_round(a, b, state['group_id'], args.kill_at,
+            rounds.append(one_round(a, state['group_id'], args.kill_at,
                                     state))
     finally:
         failover.labctl('up')
