@@ -15,7 +15,9 @@
 Modules:
 
 * ``layout``   where everything lives: state directory, ports, passwords
-* ``proc``     start and stop processes by PID (pid files), wait for them
+* ``proc``     the lab's processes by name: pid files, owner mark, sweep
+               (on ``protector/tests/processes.py``: start, stop, ports,
+               waits, shared with the functional tests)
 * ``install``  Debian packages, the lab virtualenv, the lab plugins
 * ``shared``   the private PostgreSQL cluster and RabbitMQ node
 * ``configs``  the configuration files of each site's services
@@ -26,5 +28,7 @@ Modules:
                image, volume types, reset of tenant resources
 
 Everything but ``cloud`` uses the Python standard library only, so that
-``labctl`` runs before the virtualenv exists.
+``labctl`` runs before the virtualenv exists; so does
+``protector/tests/processes.py``, which ``labctl`` puts on the path with
+the repository root.
 """
