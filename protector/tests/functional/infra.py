@@ -22,7 +22,7 @@ about 2 s when their postmaster dies).  ``stop()`` is idempotent; a later
 
 Typical session fixture::
 
-    pg = Postgres(base_dir, free_port())
+    pg = Postgres(base_dir, processes.free_port())
     pg.start()
     db_url = pg.create_database('protector_a', 'protector_a', 'secret')
     ...
@@ -39,12 +39,9 @@ import json
 import logging
 import os
 import pwd
-import random
 import secrets
 import shutil
 import signal
-import socket
-import stat
 import string
 import subprocess
 import sys
@@ -54,209 +51,22 @@ import urllib.parse
 
 import requests
 
+from protector.tests import processes
+
 LOG = logging.getLogger(__name__)
 
-LOOPBACK = '127.0.0.1'
+LOOPBACK = processes.LOOPBACK
 
 
-class ServiceError(Exception):
-    """A lab service failed to start, stop or answer in time."""
+# One error for the services and the primitives they use.
+ServiceError = processes.ProcessError
 
 
-# ---------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------
-
-def _tail(path, lines=30):
-    """Return the last lines of a log file, or a note why there are none."""
-    try:
-        with open(path, 'rb') as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(0, size - 16384))
-            data = f.read().decode('utf-8', 'replace')
-    except OSError as exc:
-        return '(no log %s: %s)' % (path, exc.strerror)
-    text = '\n'.join(data.splitlines()[-lines:])
-    return '--- last lines of %s ---\n%s' % (path, text)
-
-
-def _tails(paths):
-    return '\n'.join(_tail(p) for p in paths)
-
-
-def _redact(text, secret_values):
-    for value in secret_values:
-        if value:
-            text = text.replace(value, '***')
-    return text
-
-
-def _port_in_use(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        return s.connect_ex((LOOPBACK, port)) == 0
-
-
-def _require(path, what, hint):
-    if not os.access(path, os.X_OK):
-        raise ServiceError('%s: %s not found or not executable; %s'
-                           % (what, path, hint))
-
-
-def _bindable(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind((LOOPBACK, port))
-        except OSError:
-            return False
-        return True
-
-
-def free_port(offsets=(0,), low=20000, high=40000, attempts=200):
-    """Return a port p in [low, high) with p + offset free for each offset.
-
-    For RabbitMQ use ``offsets=RabbitMQ.PORT_OFFSETS``.  Racy by nature
-    (another process may take the port later): good enough for tests.
-    """
-    rng = random.SystemRandom()
-    for _ in range(attempts):
-        port = rng.randrange(low, high)
-        if all(_bindable(port + o) for o in offsets):
-            return port
-    raise ServiceError('no free port found in %d-%d' % (low, high))
-
-
-def _check_ports_free(what, ports):
-    busy = [p for p in ports if _port_in_use(p)]
-    if busy:
-        raise ServiceError('%s: port(s) %s on %s already in use'
-                           % (what, ', '.join(map(str, busy)), LOOPBACK))
-
-
-def _wait_for(check, timeout, what, logs, proc=None, interval=0.25):
-    """Call check() until it returns true; raise ServiceError on timeout.
-
-    If ``proc`` (a Popen) exits meanwhile, fail at once instead of waiting
-    for the timeout.  The error carries the tail of every file in ``logs``.
-    """
-    deadline = time.monotonic() + timeout
-    last_error = None
-    while True:
-        if proc is not None and proc.poll() is not None:
-            raise ServiceError('%s: process %d exited with status %s before '
-                               'it was ready\n%s'
-                               % (what, proc.pid, proc.returncode,
-                                  _tails(logs)))
-        try:
-            if check():
-                return
-        except Exception as exc:  # keep polling, report the last one
-            last_error = exc
-        if time.monotonic() >= deadline:
-            raise ServiceError('%s: not ready after %ss (last error: %s)\n%s'
-                               % (what, timeout, last_error, _tails(logs)))
-        time.sleep(interval)
-
-
-def _run(cmd, what, log_path, timeout, env=None, cwd=None, user=None,
-         group=None, secret_values=()):
-    """Run a short-lived command; append its output to log_path.
-
-    Raise ServiceError (with the output, secrets redacted) if it fails or
-    does not finish within ``timeout`` seconds.
-    """
-    kwargs = {}
-    if user is not None:
-        kwargs.update(user=user, group=group, extra_groups=[])
-    try:
-        result = subprocess.run(
-            cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            timeout=timeout, check=False, **kwargs)
-    except subprocess.TimeoutExpired as exc:
-        output = (exc.output or b'').decode('utf-8', 'replace')
-        raise ServiceError(_redact(
-            '%s: %s did not finish within %ss\n%s'
-            % (what, ' '.join(cmd), timeout, output), secret_values))
-    output = result.stdout.decode('utf-8', 'replace')
-    with open(log_path, 'a') as log:
-        log.write(_redact('$ %s\n%s' % (' '.join(cmd), output),
-                          secret_values))
-    if result.returncode != 0:
-        raise ServiceError(_redact(
-            '%s: %s failed with status %d\n%s'
-            % (what, ' '.join(cmd), result.returncode, output),
-            secret_values))
-    return output
-
-
-def _spawn(cmd, log_path, env=None, cwd=None, user=None, group=None):
-    """Start a long-running service in its own session, output to log."""
-    kwargs = {}
-    if user is not None:
-        kwargs.update(user=user, group=group, extra_groups=[])
-    with open(log_path, 'ab') as log:
-        return subprocess.Popen(
-            cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
-            close_fds=True, **kwargs)
-
-
-def _killpg(pgid):
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _stop_process(proc, sig, timeout, what):
-    """Stop a Popen started by _spawn: signal its PID, then SIGKILL.
-
-    Whatever is left in its process group (the group id is the PID, thanks
-    to start_new_session) is killed afterwards, so no helper survives.
-    """
-    if proc is None:
-        return
-    if proc.poll() is None:
-        try:
-            os.kill(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            LOG.warning('%s (pid %d) did not stop within %ss; killing it',
-                        what, proc.pid, timeout)
-            _killpg(proc.pid)
-            proc.wait(10)
-    _killpg(proc.pid)
-
-
-def _make_traversable(path):
-    """Give "others" search (x, never r/w) permission on path and parents.
-
-    The postgres server runs as an unprivileged OS user, which needs to
-    traverse every directory down to its data directory.  tempfile.mkdtemp
-    and pytest's tmp_path_factory create 0700 directories owned by root
-    (trap: initdb then fails with "could not change directory ...
-    Permission denied").
-    """
-    path = os.path.abspath(path)
-    while True:
-        st = os.stat(path)
-        if not st.st_mode & stat.S_IXOTH:
-            if st.st_uid != os.geteuid():
-                raise ServiceError(
-                    'directory %s is not searchable by other users and '
-                    'not owned by us; choose another base directory'
-                    % path)
-            LOG.debug('adding o+x to %s', path)
-            os.chmod(path, stat.S_IMODE(st.st_mode) | stat.S_IXOTH)
-        parent = os.path.dirname(path)
-        if parent == path:
-            return
-        path = parent
+def _stop(proc, sig, timeout, what):
+    """Stop a Popen of ours (see processes.stop), then reap it."""
+    if proc is not None:
+        processes.stop([proc.pid], sig, timeout, what)
+        proc.wait(10)
 
 
 # ---------------------------------------------------------------------------
@@ -314,7 +124,7 @@ class Postgres(object):
     def _prepare_dir(self):
         os.makedirs(self.dir, exist_ok=True)
         if self._uid is not None:
-            _make_traversable(os.path.dirname(self.dir))
+            processes.make_traversable(os.path.dirname(self.dir))
             os.chown(self.dir, self._uid, self._gid)
         os.chmod(self.dir, 0o700)
         # The server writes to this file through an inherited descriptor.
@@ -323,14 +133,14 @@ class Postgres(object):
 
     def _initdb(self, timeout):
         try:
-            _run([self._bin('initdb'), '-D', self.data_dir,
-                  '-U', self.SUPERUSER, '-E', 'UTF8', '--locale=C',
-                  # Superuser over the unix socket only (directory is
-                  # 0700); TCP clients must give a password.
-                  '--auth-local=trust', '--auth-host=scram-sha-256',
-                  '--no-sync'],
-                 'Postgres initdb', self.log_path, timeout, cwd=self.dir,
-                 user=self._user, group=self._gid)
+            processes.run([self._bin('initdb'), '-D', self.data_dir,
+                           '-U', self.SUPERUSER, '-E', 'UTF8', '--locale=C',
+                           # Superuser over the unix socket only (directory
+                           # is 0700); TCP clients must give a password.
+                           '--auth-local=trust', '--auth-host=scram-sha-256',
+                           '--no-sync'],
+                          self.log_path, timeout, what='Postgres initdb',
+                          cwd=self.dir, user=self._user, group=self._gid)
         except ServiceError:
             # Never leave a half-made cluster for the next start().
             shutil.rmtree(self.data_dir, ignore_errors=True)
@@ -366,22 +176,22 @@ class Postgres(object):
         """initdb (first time only), start the server, wait until ready."""
         if self.running:
             return
-        _require(self._bin('postgres'), 'Postgres',
-                 'install the Debian package postgresql-15')
-        _check_ports_free('Postgres', [self.port])
+        processes.require(self._bin('postgres'), 'Postgres',
+                          'install the Debian package postgresql-15')
+        processes.check_ports_free('Postgres', [self.port])
         self._prepare_dir()
         if not os.path.exists(os.path.join(self.data_dir, 'PG_VERSION')):
             self._initdb(timeout)
-        self._proc = _spawn([self._bin('postgres'), '-D', self.data_dir,
-                             '-p', str(self.port), '-k', self.socket_dir,
-                             '-c', 'listen_addresses=' + LOOPBACK],
-                            self.log_path, cwd=self.dir, user=self._user,
-                            group=self._gid)
+        self._proc = processes.spawn(
+            [self._bin('postgres'), '-D', self.data_dir,
+             '-p', str(self.port), '-k', self.socket_dir,
+             '-c', 'listen_addresses=' + LOOPBACK],
+            self.log_path, cwd=self.dir, user=self._user, group=self._gid)
         LOG.info('Postgres started, pid %d, port %d', self._proc.pid,
                  self.port)
         try:
-            _wait_for(self._ready, timeout, 'Postgres', [self.log_path],
-                      proc=self._proc)
+            processes.wait_for(self._ready, timeout, 'Postgres',
+                               [self.log_path], pid=self._proc.pid)
         except Exception:
             self.stop()
             raise
@@ -421,7 +231,7 @@ class Postgres(object):
     def stop(self, timeout=30):
         """Fast shutdown (SIGINT) of the postmaster; idempotent."""
         # SIGINT = "fast" shutdown: roll back sessions, exit cleanly.
-        _stop_process(self._proc, signal.SIGINT, timeout, 'Postgres')
+        _stop(self._proc, signal.SIGINT, timeout, 'Postgres')
         self._proc = None
 
 
@@ -450,8 +260,9 @@ class MariaDB(object):
         return self._proc is not None and self._proc.poll() is None
 
     def _client(self, statement, timeout=30):
-        _run(['mariadb', '--no-defaults', '-S', self.socket, '-u', 'root',
-              '-e', statement], 'MariaDB client', self.log_path, timeout)
+        processes.run(['mariadb', '--no-defaults', '-S', self.socket,
+                       '-u', 'root', '-e', statement], self.log_path,
+                      timeout, what='MariaDB client')
 
     def _ready(self):
         self._client('SELECT 1')
@@ -460,23 +271,24 @@ class MariaDB(object):
     def start(self, timeout=60):
         if self.running:
             return
-        _require('/usr/sbin/mariadbd', 'MariaDB',
-                 'install the Debian package mariadb-server')
-        _check_ports_free('MariaDB', [self.port])
+        processes.require('/usr/sbin/mariadbd', 'MariaDB',
+                          'install the Debian package mariadb-server')
+        processes.check_ports_free('MariaDB', [self.port])
         pw = pwd.getpwnam(self._os_user)
         os.makedirs(self.dir, exist_ok=True)
-        _make_traversable(os.path.dirname(self.dir))
+        processes.make_traversable(os.path.dirname(self.dir))
         os.chown(self.dir, pw.pw_uid, pw.pw_gid)
         with open(self.log_path, 'a'):
             pass
         os.chown(self.log_path, pw.pw_uid, pw.pw_gid)
         if not os.path.isdir(os.path.join(self.data_dir, 'mysql')):
-            _run(['mariadb-install-db', '--no-defaults',
-                  '--datadir=' + self.data_dir, '--user=' + self._os_user,
-                  '--auth-root-authentication-method=socket',
-                  '--skip-test-db'], 'MariaDB install-db', self.log_path,
-                 timeout)
-        self._proc = _spawn(
+            processes.run(['mariadb-install-db', '--no-defaults',
+                           '--datadir=' + self.data_dir,
+                           '--user=' + self._os_user,
+                           '--auth-root-authentication-method=socket',
+                           '--skip-test-db'], self.log_path, timeout,
+                          what='MariaDB install-db')
+        self._proc = processes.spawn(
             ['/usr/sbin/mariadbd', '--no-defaults',
              '--datadir=' + self.data_dir, '--socket=' + self.socket,
              '--port=%d' % self.port, '--bind-address=' + LOOPBACK,
@@ -484,8 +296,8 @@ class MariaDB(object):
              '--innodb-flush-log-at-trx-commit=0',
              '--log-error=' + self.log_path], self.log_path, cwd=self.dir)
         try:
-            _wait_for(self._ready, timeout, 'MariaDB', [self.log_path],
-                      proc=self._proc)
+            processes.wait_for(self._ready, timeout, 'MariaDB',
+                               [self.log_path], pid=self._proc.pid)
         except Exception:
             self.stop()
             raise
@@ -501,7 +313,7 @@ class MariaDB(object):
             user, password, LOOPBACK, self.port, name)
 
     def stop(self, timeout=30):
-        _stop_process(self._proc, signal.SIGTERM, timeout, 'MariaDB')
+        _stop(self._proc, signal.SIGTERM, timeout, 'MariaDB')
         self._proc = None
 
 
@@ -626,14 +438,15 @@ class RabbitMQ(object):
 
     def ctl(self, *args, timeout=60, secret_values=()):
         """Run ``rabbitmqctl -n NODE args...`` against this node."""
-        return _run([os.path.join(self.SBIN_DIR, 'rabbitmqctl'), '-s',
-                     '-n', self.nodename] + list(args),
-                    'rabbitmqctl %s' % args[0], self.ctl_log_path, timeout,
-                    env=self._env(), cwd=self.dir,
-                    secret_values=secret_values)
+        return processes.run([os.path.join(self.SBIN_DIR, 'rabbitmqctl'),
+                              '-s', '-n', self.nodename] + list(args),
+                             self.ctl_log_path, timeout,
+                             what='rabbitmqctl %s' % args[0],
+                             env=self._env(), cwd=self.dir,
+                             secrets=secret_values)
 
     def _epmd_ready(self):
-        return _port_in_use(self.epmd_port)
+        return processes.port_in_use(self.epmd_port)
 
     def _node_ready(self):
         # await_startup fails at once while the node is not yet registered
@@ -645,29 +458,33 @@ class RabbitMQ(object):
         """Start epmd and the node; wait for ``await_startup``."""
         if self.running:
             return
-        _require(os.path.join(self.SBIN_DIR, 'rabbitmq-server'),
-                 'RabbitMQ', 'install the Debian package rabbitmq-server')
+        processes.require(os.path.join(self.SBIN_DIR, 'rabbitmq-server'),
+                          'RabbitMQ',
+                          'install the Debian package rabbitmq-server')
         if not shutil.which(self.EPMD):
             raise ServiceError('RabbitMQ: epmd not found in PATH; install '
                                'the Debian package erlang-base')
-        _check_ports_free('RabbitMQ', [self.port, self.dist_port,
-                                       self.epmd_port])
+        processes.check_ports_free('RabbitMQ', [self.port, self.dist_port,
+                                                self.epmd_port])
         self._prepare_dir()
         env = self._env()
         try:
-            self._epmd = _spawn([self.EPMD, '-port', str(self.epmd_port),
-                                 '-address', LOOPBACK],
-                                self.epmd_log_path, env=env, cwd=self.dir)
-            _wait_for(self._epmd_ready, 10, 'epmd', [self.epmd_log_path],
-                      proc=self._epmd, interval=0.05)
-            self._proc = _spawn(
+            self._epmd = processes.spawn(
+                [self.EPMD, '-port', str(self.epmd_port),
+                 '-address', LOOPBACK],
+                self.epmd_log_path, env=env, cwd=self.dir)
+            processes.wait_for(self._epmd_ready, 10, 'epmd',
+                               [self.epmd_log_path], pid=self._epmd.pid,
+                               interval=0.05)
+            self._proc = processes.spawn(
                 [os.path.join(self.SBIN_DIR, 'rabbitmq-server')],
                 self.log_path, env=env, cwd=self.dir)
             LOG.info('RabbitMQ node %s started, pid %d, port %d',
                      self.nodename, self._proc.pid, self.port)
-            _wait_for(self._node_ready, timeout, 'RabbitMQ',
-                      [self.log_path, self.node_log_path,
-                       self.ctl_log_path], proc=self._proc, interval=0.5)
+            processes.wait_for(self._node_ready, timeout, 'RabbitMQ',
+                               [self.log_path, self.node_log_path,
+                                self.ctl_log_path], pid=self._proc.pid,
+                               interval=0.5)
         except Exception:
             self.stop()
             raise
@@ -705,9 +522,9 @@ class RabbitMQ(object):
                 LOG.warning('rabbitmqctl stop failed, signalling pid %d: '
                             '%s', self._proc.pid, exc)
         # SIGTERM makes the VM shut down gracefully if it is still there.
-        _stop_process(self._proc, signal.SIGTERM, timeout, 'RabbitMQ')
+        _stop(self._proc, signal.SIGTERM, timeout, 'RabbitMQ')
         self._proc = None
-        _stop_process(self._epmd, signal.SIGTERM, 10, 'epmd')
+        _stop(self._epmd, signal.SIGTERM, 10, 'epmd')
         self._epmd = None
 
 
@@ -725,8 +542,8 @@ class Etcd(object):
     PORT_OFFSETS = (0, 1)   # clients, peers
 
     def __init__(self, base_dir, port, binary='/usr/bin/etcd'):
-        _require(binary, 'etcd', 'install the Debian package etcd-server '
-                 '(tools/install-deps)')
+        processes.require(binary, 'etcd', 'install the Debian package '
+                          'etcd-server (tools/install-deps)')
         self.dir = os.path.join(base_dir, 'etcd')
         self.port = port
         self.binary = binary
@@ -740,11 +557,12 @@ class Etcd(object):
         return answer.json().get('health') == 'true'
 
     def start(self, timeout=30):
-        _check_ports_free('etcd', [self.port + o for o in self.PORT_OFFSETS])
+        processes.check_ports_free(
+            'etcd', [self.port + o for o in self.PORT_OFFSETS])
         os.makedirs(self.dir, exist_ok=True)
         clients = 'http://%s:%d' % (LOOPBACK, self.port)
         peers = 'http://%s:%d' % (LOOPBACK, self.port + 1)
-        self._proc = _spawn([
+        self._proc = processes.spawn([
             self.binary, '--name', 'protector', '--data-dir', self.dir,
             '--listen-client-urls', clients,
             '--advertise-client-urls', clients,
@@ -752,12 +570,12 @@ class Etcd(object):
             '--initial-advertise-peer-urls', peers,
             '--initial-cluster', 'protector=' + peers,
             '--log-level', 'warn'], self.log_path)
-        _wait_for(self._ready, timeout, 'etcd', [self.log_path],
-                  proc=self._proc)
+        processes.wait_for(self._ready, timeout, 'etcd', [self.log_path],
+                           pid=self._proc.pid)
         return self
 
     def stop(self, timeout=30):
-        _stop_process(self._proc, signal.SIGTERM, timeout, 'etcd')
+        _stop(self._proc, signal.SIGTERM, timeout, 'etcd')
         self._proc = None
 
 
@@ -853,10 +671,11 @@ class Keystone(object):
         return [self.log_path, self.keystone_log_path, self.manage_log_path]
 
     def _manage(self, *args, timeout=180, secret_values=()):
-        return _run([os.path.join(self.bin_dir, 'keystone-manage'),
-                     '--config-file', self.conf_path] + list(args),
-                    'keystone-manage %s' % args[0], self.manage_log_path,
-                    timeout, cwd=self.dir, secret_values=secret_values)
+        return processes.run([os.path.join(self.bin_dir, 'keystone-manage'),
+                              '--config-file', self.conf_path] + list(args),
+                             self.manage_log_path, timeout,
+                             what='keystone-manage %s' % args[0],
+                             cwd=self.dir, secrets=secret_values)
 
     def _setup(self):
         """Create the config, database, key repositories and admin."""
@@ -913,10 +732,10 @@ class Keystone(object):
         if self.running:
             return
         for name in ('keystone-manage', 'uwsgi'):
-            _require(os.path.join(self.bin_dir, name), 'Keystone',
-                     'pip install keystone uwsgi into the virtualenv of '
-                     + self.python)
-        _check_ports_free('Keystone', [self.port])
+            processes.require(os.path.join(self.bin_dir, name), 'Keystone',
+                              'pip install keystone uwsgi into the '
+                              'virtualenv of ' + self.python)
+        processes.check_ports_free('Keystone', [self.port])
         self._setup()
         env = dict(os.environ)
         env.update({'OS_KEYSTONE_CONFIG_DIR': self.dir,
@@ -945,12 +764,12 @@ class Keystone(object):
             '--log-4xx',
             '--log-5xx',
         ]
-        self._proc = _spawn(cmd, self.log_path, env=env, cwd=self.dir)
+        self._proc = processes.spawn(cmd, self.log_path, env=env, cwd=self.dir)
         LOG.info('Keystone (uwsgi) started, pid %d, %s', self._proc.pid,
                  self.auth_url)
         try:
-            _wait_for(self._ready, timeout, 'Keystone', self._logs(),
-                      proc=self._proc)
+            processes.wait_for(self._ready, timeout, 'Keystone',
+                               self._logs(), pid=self._proc.pid)
         except Exception:
             self.stop()
             raise
@@ -1116,7 +935,7 @@ class Keystone(object):
 
     def stop(self, timeout=30):
         """SIGTERM the uwsgi master (with --die-on-term); idempotent."""
-        _stop_process(self._proc, signal.SIGTERM, timeout, 'Keystone')
+        _stop(self._proc, signal.SIGTERM, timeout, 'Keystone')
         self._proc = None
         self._session.close()
 
@@ -1150,10 +969,11 @@ def main(argv=None):
                         format='%(asctime)s %(levelname)s %(message)s')
     base_dir = args.base_dir or tempfile.mkdtemp(prefix='protector-infra-')
     os.makedirs(base_dir, exist_ok=True)
-    pg = Postgres(base_dir, args.pg_port or free_port())
+    pg = Postgres(base_dir, args.pg_port or processes.free_port())
     rabbit = RabbitMQ(base_dir, args.rabbit_port
-                      or free_port(RabbitMQ.PORT_OFFSETS))
-    keystone = Keystone(base_dir, args.keystone_port or free_port())
+                      or processes.free_port(RabbitMQ.PORT_OFFSETS))
+    keystone = Keystone(base_dir,
+                        args.keystone_port or processes.free_port())
     services = [pg, rabbit, keystone]
     try:
         start = time.monotonic()

@@ -1,12 +1,16 @@
-"""One protector site (protector-api + protector-engine) as processes."""
+"""One protector site (protector-api + protector-engine) as processes.
+
+They are started, waited for and stopped with protector/tests/processes.py,
+like the other services of the functional tests (infra.py) and the lab.
+"""
 
 import os
 import signal
-import subprocess
 import sys
-import time
 
 import requests
+
+from protector.tests import processes
 
 CONF_TEMPLATE = """\
 [DEFAULT]
@@ -81,7 +85,14 @@ log-5xx = true
 
 
 class ProtectorSite(object):
-    """Writes protector.conf, migrates, starts and stops both services."""
+    """Writes protector.conf, migrates, starts and stops both services.
+
+    Each service logs to ``<dir>/<service>.log`` (its --log-file); what it
+    writes to standard error (a crash before logging is set up) goes to
+    ``<service>.log.stderr``.
+    """
+
+    API = 'protector-api'
 
     def __init__(self, base_dir, name, port, region, db_url, transport_url,
                  auth_url, service_password, inventory, fake_world,
@@ -103,6 +114,7 @@ class ProtectorSite(object):
                         backend_arrays.items())),
                 auth_url=auth_url, service_password=service_password,
                 region=region))
+        # Service name -> Popen (tests signal them by .pid).
         self.procs = {}
 
     def _bin(self, name):
@@ -111,95 +123,98 @@ class ProtectorSite(object):
     def _log(self, service):
         return os.path.join(self.dir, service + '.log')
 
+    def _what(self, service):
+        return '%s of %s' % (service, self.name)
+
     def sqlite_path(self):
         """The database file, for a site on SQLite."""
         assert self.db_url.startswith('sqlite:///'), self.db_url
         return self.db_url[len('sqlite:///'):]
 
     def manage(self, *args):
-        return subprocess.run(
+        """Run protector-manage; return its output."""
+        return processes.run(
             [self._bin('protector-manage'), '--config-file', self.conf_path,
              '--log-file', self._log('manage')] + list(args),
-            check=True, capture_output=True, text=True, timeout=120).stdout
+            self._log('manage') + '.out', timeout=120,
+            what='protector-manage of %s' % self.name)
+
+    def _running(self, service):
+        proc = self.procs.get(service)
+        return proc is not None and proc.poll() is None
 
     def start(self, service):
         """Start protector-api or protector-engine (idempotent)."""
-        proc = self.procs.get(service)
-        if proc is not None and proc.poll() is None:
+        if self._running(service):
             return
-        self.procs[service] = subprocess.Popen(
+        if service == self.API:
+            processes.check_ports_free(self._what(service), [self.port])
+        # Standard output stays unread, as before: the service logs to
+        # its --log-file.
+        self.procs[service] = processes.spawn(
             [self._bin(service), '--config-file', self.conf_path,
              '--log-file', self._log(service)],
-            stdout=subprocess.DEVNULL, stderr=open(self._log(service) +
-                                                   '.stderr', 'a'),
-            start_new_session=True)
-        if service == 'protector-api':
-            self._wait_api()
+            self._log(service) + '.stderr', stdout=False)
+        if service == self.API:
+            self._wait_api([self._log(service),
+                            self._log(service) + '.stderr'])
 
-    def serve_api_with_uwsgi(self, processes, threads):
+    def serve_api_with_uwsgi(self, uwsgi_processes, threads):
         """Run protector-api under uWSGI from now on, as in production."""
-        self.stop('protector-api')
+        self.stop(self.API)
         ini = os.path.join(self.dir, 'protector-api-uwsgi.ini')
         with open(ini, 'w') as ini_file:
             ini_file.write(UWSGI_TEMPLATE.format(
-                conf=self.conf_path, port=self.port, processes=processes,
+                conf=self.conf_path, port=self.port, processes=uwsgi_processes,
                 threads=threads))
-        with open(self._log('protector-api'), 'a') as log:
-            self.procs['protector-api'] = subprocess.Popen(
-                [self._bin('uwsgi'), '--ini', ini], stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True)
-        self._wait_api()
+        processes.check_ports_free(self._what(self.API), [self.port])
+        self.procs[self.API] = processes.spawn(
+            [self._bin('uwsgi'), '--ini', ini], self._log(self.API))
+        self._wait_api([self._log(self.API)])
 
     def pid(self, service):
         """The process id of a running service."""
         return self.procs[service].pid
 
-    def _wait_api(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            proc = self.procs['protector-api']
-            if proc.poll() is not None:
-                raise RuntimeError('protector-api of %s exited: %s'
-                                   % (self.name, self.tail('protector-api')))
-            try:
-                if requests.get(self.url + '/', timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError('protector-api of %s did not answer in %d s: %s'
-                           % (self.name, timeout,
-                              self.tail('protector-api')))
-
-    def stop(self, service, sig=signal.SIGTERM):
-        proc = self.procs.pop(service, None)
-        if proc is None or proc.poll() is not None:
-            return
-        os.killpg(proc.pid, sig)
+    def _wait_api(self, logs, timeout=60):
+        """Wait until protector-api answers; fail at once if it died."""
+        def answers():
+            return requests.get(self.url + '/', timeout=2).ok
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+            processes.wait_for(answers, timeout, self._what(self.API), logs,
+                               pid=self.pid(self.API), interval=0.2)
+        except Exception:
+            self.stop(self.API)
+            raise
+
+    def stop(self, service, sig=signal.SIGTERM, timeout=30):
+        """Stop a service with sig (then SIGKILL after timeout seconds).
+
+        Idempotent; what it left in its process group is killed too.
+        """
+        proc = self.procs.pop(service, None)
+        # Reaped already, its PID may name another process by now; not
+        # reaped, even dead, it holds its PID and its group is cleaned up.
+        if proc is None or proc.returncode is not None:
+            return
+        processes.stop([proc.pid], sig, timeout, self._what(service))
+        proc.wait(10)
 
     def start_all(self):
         self.start('protector-engine')
-        self.start('protector-api')
+        self.start(self.API)
 
     def stop_all(self):
         for service in list(self.procs):
             self.stop(service)
 
     def tail(self, service, lines=40):
-        path = self._log(service)
-        if not os.path.exists(path):
-            return '(no log)'
-        with open(path, errors='replace') as log:
-            return ''.join(log.readlines()[-lines:])
+        """The last lines of a service's log, for an error message."""
+        return processes.tail(self._log(service), lines)
 
     def logs(self):
         text = ''
-        for service in ('protector-api', 'protector-engine'):
+        for service in (self.API, 'protector-engine'):
             path = self._log(service)
             if os.path.exists(path):
                 with open(path, errors='replace') as log:

@@ -21,6 +21,7 @@ from protector.common import exception
 from protector.common import steps
 from protector.engine.operations import jobs
 from protector.engine.operations import record
+from protector.tests import processes
 from protector.tests.functional import infra
 from protector.tests.unit.engine.operations import base
 
@@ -37,7 +38,7 @@ KILL_POINTS = (steps.VALIDATE_SITES, steps.CREATE_DR_RECORD,
 @pytest.fixture(scope='class')
 def etcd(request, tmp_path_factory):
     server = infra.Etcd(str(tmp_path_factory.mktemp('etcd')),
-                        infra.free_port(infra.Etcd.PORT_OFFSETS)).start()
+                        processes.free_port(infra.Etcd.PORT_OFFSETS)).start()
     request.cls.etcd = server
     yield server
     server.stop()

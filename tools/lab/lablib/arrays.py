@@ -31,7 +31,8 @@ import urllib.request
 
 from lablib import layout
 from lablib import proc
-from lablib import shared
+
+from protector.tests import processes
 
 REST_VERSION = '1.19'
 REPO_DIR = os.path.dirname(os.path.dirname(layout.TOOLS_LAB_DIR))
@@ -75,10 +76,8 @@ class Array(object):
             if self.procs.record(self.key).get('tag') == tag:
                 return False
             self.stop()
-        if shared.port_open(site.array_port):
-            raise proc.LabError('port %d (array of %s) is taken by a process '
-                                'the lab did not start'
-                                % (site.array_port, site.name))
+        processes.check_ports_free('array of %s' % site.name,
+                                   [site.array_port])
         os.makedirs(site.array_state_dir, exist_ok=True)
         os.makedirs(site.volumes_dir, exist_ok=True)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
@@ -86,8 +85,8 @@ class Array(object):
         # Its standard output is a JSON line with the token: not logged.
         pid = self.procs.spawn(self.key, cmd, self.log, env=env,
                                cwd=REPO_DIR, stdout=False, tag=tag)
-        proc.wait_for(self.answers, 30, self.key, [self.log], pid=pid,
-                      interval=0.2)
+        processes.wait_for(self.answers, 30, self.key, [self.log], pid=pid,
+                           interval=0.2)
         return True
 
     def _cmd(self):

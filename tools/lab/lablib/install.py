@@ -26,6 +26,8 @@ import sys
 from lablib import layout
 from lablib import proc
 
+from protector.tests import processes
+
 # file the lab uses -> Debian package that ships it
 DEBIAN_FILES = {
     '/usr/lib/postgresql/15/bin/postgres': 'postgresql-15',
@@ -60,10 +62,11 @@ def ensure_debian_packages(lab):
     log = os.path.join(lab.log_dir, 'install.log')
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
     _say('installing Debian packages: %s' % ' '.join(missing))
-    proc.run(['apt-get', 'update', '-q'], log, timeout=600, env=env,
-             what='apt-get update')
-    proc.run(['apt-get', 'install', '-y', '-q', '--no-install-recommends']
-             + missing, log, timeout=1200, env=env, what='apt-get install')
+    processes.run(['apt-get', 'update', '-q'], log, timeout=600, env=env,
+                  what='apt-get update')
+    processes.run(['apt-get', 'install', '-y', '-q',
+                   '--no-install-recommends'] + missing, log, timeout=1200,
+                  env=env, what='apt-get install')
     still = missing_debian_packages()
     if still:
         raise proc.LabError('still missing after apt-get install: %s'
@@ -109,8 +112,8 @@ def ensure_venv(lab):
     log = os.path.join(lab.log_dir, 'install.log')
     if not os.path.exists(lab.python):
         _say('creating the lab virtualenv %s' % lab.venv)
-        proc.run([_base_python(), '-m', 'venv', lab.venv], log,
-                 what='python -m venv')
+        processes.run([_base_python(), '-m', 'venv', lab.venv], log,
+                      what='python -m venv')
     marker = os.path.join(lab.venv, '.lab-packages')
     wanted = '\n'.join(layout.PIP_PACKAGES) + '\n'
     try:
@@ -121,10 +124,10 @@ def ensure_venv(lab):
     if have != wanted:
         _say('installing into the lab virtualenv (about 1.5 minutes): %s'
              % ' '.join(layout.PIP_PACKAGES))
-        proc.run([lab.python, '-m', 'pip', 'install', '-q',
-                  '--disable-pip-version-check']
-                 + layout.PIP_PACKAGES, log, timeout=1800,
-                 what='pip install')
+        processes.run([lab.python, '-m', 'pip', 'install', '-q',
+                       '--disable-pip-version-check']
+                      + layout.PIP_PACKAGES, log, timeout=1800,
+                      what='pip install')
         with open(marker, 'w') as f:
             f.write(wanted)
     marker = os.path.join(lab.venv, '.lab-plugins')
@@ -142,9 +145,9 @@ def ensure_venv(lab):
     shutil.rmtree(build, ignore_errors=True)
     shutil.copytree(PLUGINS_DIR, build, ignore=shutil.ignore_patterns(
         '__pycache__', '*.egg-info', 'build'))
-    proc.run([lab.python, '-m', 'pip', 'install', '-q', '--no-deps',
-              '--disable-pip-version-check', '--force-reinstall', build],
-             log, timeout=600, what='pip install lab plugins')
+    processes.run([lab.python, '-m', 'pip', 'install', '-q', '--no-deps',
+                   '--disable-pip-version-check', '--force-reinstall', build],
+                  log, timeout=600, what='pip install lab plugins')
     shutil.rmtree(build, ignore_errors=True)
     with open(marker, 'w') as f:
         f.write(digest + '\n')

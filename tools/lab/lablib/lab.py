@@ -30,6 +30,8 @@ from lablib import protector_site
 from lablib import shared
 from lablib import site as site_mod
 
+from protector.tests import processes
+
 _T0 = time.monotonic()
 
 # Command-line clients of the lab venv put on PATH by "labctl env".
@@ -106,9 +108,9 @@ def _cloud_tool(lab, *args):
             env.pop(key)
     env['OS_CLIENT_CONFIG_FILE'] = lab.clouds_yaml
     env['PYTHONPATH'] = layout.TOOLS_LAB_DIR
-    return proc.run([lab.python, '-m', 'lablib.cloud'] + list(args),
-                    os.path.join(lab.log_dir, 'cloud.log'), timeout=900,
-                    env=env, what='lablib.cloud %s' % ' '.join(args))
+    return processes.run([lab.python, '-m', 'lablib.cloud'] + list(args),
+                         os.path.join(lab.log_dir, 'cloud.log'), timeout=900,
+                         env=env, what='lablib.cloud %s' % ' '.join(args))
 
 
 def up(lab, args):
@@ -143,9 +145,10 @@ def up(lab, args):
             % (arrays[0].site.array_name, arrays[1].site.array_name))
     if started:
         # Until each array's heartbeat has reached the other one.
-        proc.wait_for(lambda: arrays[0].sees(arrays[1])
-                      and arrays[1].sees(arrays[0]), 30,
-                      'array connection', [a.log for a in arrays])
+        processes.wait_for(lambda: arrays[0].sees(arrays[1])
+                           and arrays[1].sees(arrays[0]), 30,
+                           'array connection', [a.log for a in arrays],
+                           interval=0.5)
     if not lab.done('shared-accounts'):
         for r in runners:
             r.create_databases()
@@ -284,7 +287,7 @@ def status(lab, args):
     rabbit = shared.RabbitMQ(lab)
     rows = [('shared', 'postgres', pg.pid(),
              '127.0.0.1:%d' % layout.POSTGRES_PORT),
-            ('shared', 'rabbitmq', rabbit.pid() and shared.port_open(
+            ('shared', 'rabbitmq', rabbit.pid() and processes.port_in_use(
                 layout.RABBIT_PORT) and rabbit.pid(),
              '127.0.0.1:%d' % layout.RABBIT_PORT)]
     table = [(a, b, 'up' if pid else 'down',

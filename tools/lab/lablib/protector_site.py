@@ -34,6 +34,8 @@ from lablib import keystone
 from lablib import layout
 from lablib import proc
 
+from protector.tests import processes
+
 REPO_DIR = os.path.dirname(os.path.dirname(layout.TOOLS_LAB_DIR))
 SCRIPT = os.path.join(layout.TOOLS_LAB_DIR, 'lablib', 'protector.sh')
 ENGINES = tuple('protector-engine-%d' % n
@@ -69,9 +71,10 @@ def install(lab, say):
         pass
     say('installing protector from %s into the lab virtualenv' % REPO_DIR)
     log = os.path.join(lab.log_dir, 'install.log')
-    proc.run([lab.python, '-m', 'pip', 'install', '-q',
-              '--disable-pip-version-check'] + EXTRA_PACKAGES, log,
-             timeout=600, what='pip install %s' % ' '.join(EXTRA_PACKAGES))
+    processes.run([lab.python, '-m', 'pip', 'install', '-q',
+                   '--disable-pip-version-check'] + EXTRA_PACKAGES, log,
+                  timeout=600,
+                  what='pip install %s' % ' '.join(EXTRA_PACKAGES))
     ProtectorSite(lab.sites[0], say).script('install_protector',
                                             timeout=900)
     with open(marker, 'w') as f:
@@ -190,7 +193,7 @@ class ProtectorSite(object):
     def script(self, *functions, timeout=600):
         """Run functions of devstack/lib/protector (in a new session)."""
         site = self.site
-        return proc.run(
+        return processes.run(
             ['bash', SCRIPT] + list(functions), site.log('setup'),
             timeout=timeout, env=self._env(), cwd=site.dir,
             what='devstack/lib/protector %s' % ' '.join(functions),
@@ -230,7 +233,8 @@ class ProtectorSite(object):
                              self.site.log(service))
             if not self.procs.pid(self.key(service)):
                 raise proc.LabError('%s exited at start\n%s' % (
-                    self.key(service), proc.tail(self.site.log(service))))
+                    self.key(service),
+                    processes.tail(self.site.log(service))))
         return True
 
     def stop(self):
@@ -295,10 +299,11 @@ def _openstack(lab, cloud, *args, secrets=()):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith('OS_') and k != 'PYTHONPATH'}
     env['OS_CLIENT_CONFIG_FILE'] = lab.clouds_yaml
-    return proc.run([lab.bin('openstack'), '--os-cloud', cloud] + list(args),
-                    os.path.join(lab.log_dir, 'protector-register.log'),
-                    timeout=120, env=env, secrets=secrets,
-                    what='openstack %s' % ' '.join(args[:3]))
+    return processes.run([lab.bin('openstack'), '--os-cloud', cloud]
+                         + list(args),
+                         os.path.join(lab.log_dir, 'protector-register.log'),
+                         timeout=120, env=env, secrets=secrets,
+                         what='openstack %s' % ' '.join(args[:3]))
 
 
 def register_sites(lab, site):

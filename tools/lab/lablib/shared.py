@@ -13,43 +13,25 @@
 """The services both sites share: one PostgreSQL cluster, one RabbitMQ node.
 
 The ideas are those of ``protector/tests/functional/infra.py`` (private
-cluster and node on loopback, own Erlang cookie, epmd and CLI ports), but
-the processes are known by pid files, because ``labctl`` exits while they
-run on.
+cluster and node on loopback, own Erlang cookie, epmd and CLI ports), and
+so are the primitives (``protector/tests/processes.py``), but the
+processes are known by pid files, because ``labctl`` exits while they run
+on.
 """
 
 import os
 import pwd
 import secrets
 import signal
-import socket
-import stat
 import string
 
 from lablib import layout
 from lablib import proc
 
+from protector.tests import processes
+
 PG_BIN = '/usr/lib/postgresql/15/bin'
 RABBIT_SBIN = '/usr/lib/rabbitmq/bin'
-
-
-def port_open(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(0.5)
-        return s.connect_ex((layout.LOOPBACK, port)) == 0
-
-
-def _make_traversable(path):
-    """o+x on path and its parents, for the postgres OS user."""
-    path = os.path.abspath(path)
-    while True:
-        st = os.stat(path)
-        if not st.st_mode & stat.S_IXOTH:
-            os.chmod(path, stat.S_IMODE(st.st_mode) | stat.S_IXOTH)
-        parent = os.path.dirname(path)
-        if parent == path:
-            return
-        path = parent
 
 
 class Postgres(object):
@@ -88,41 +70,42 @@ class Postgres(object):
         os.makedirs(self.dir, exist_ok=True)
         os.makedirs(self.lab.log_dir, exist_ok=True)
         if os.geteuid() == 0:
-            _make_traversable(self.lab.dir)
+            processes.make_traversable(self.lab.dir)
             os.chown(self.dir, self.uid, self.gid)
             with open(self.log_path, 'a'):
                 pass
             os.chown(self.log_path, self.uid, self.gid)
         os.chmod(self.dir, 0o700)
         if not os.path.exists(os.path.join(self.data_dir, 'PG_VERSION')):
-            proc.run([os.path.join(PG_BIN, 'initdb'), '-D', self.data_dir,
-                      '-U', 'postgres', '-E', 'UTF8', '--locale=C',
-                      '--auth-local=trust', '--auth-host=scram-sha-256',
-                      '--no-sync'], self.log_path, cwd=self.dir,
-                     what='initdb', **self._as_postgres())
+            processes.run([os.path.join(PG_BIN, 'initdb'), '-D',
+                           self.data_dir, '-U', 'postgres', '-E', 'UTF8',
+                           '--locale=C', '--auth-local=trust',
+                           '--auth-host=scram-sha-256', '--no-sync'],
+                          self.log_path, cwd=self.dir, what='initdb',
+                          **self._as_postgres())
             with open(os.path.join(self.data_dir, 'postgresql.conf'),
                       'a') as f:
                 f.write('\n# protector lab\nfsync = off\n'
                         'synchronous_commit = off\nfull_page_writes = off\n'
                         'max_connections = 400\nshared_buffers = 64MB\n'
                         'log_min_messages = warning\n')
-        if port_open(self.port):
-            raise proc.LabError('port %d is taken by another process; the '
-                                'lab needs it for PostgreSQL' % self.port)
+        processes.check_ports_free('PostgreSQL', [self.port])
         pid = self.procs.spawn(
             self.NAME, [os.path.join(PG_BIN, 'postgres'), '-D',
                         self.data_dir, '-p', str(self.port), '-k', self.dir,
                         '-c', 'listen_addresses=' + layout.LOOPBACK],
             self.log_path, cwd=self.dir, **self._as_postgres())
-        proc.wait_for(lambda: self._psql('SELECT 1') is not None, 60,
-                      'PostgreSQL', [self.log_path], pid=pid, interval=0.2)
+        processes.wait_for(lambda: self._psql('SELECT 1') is not None, 60,
+                           'PostgreSQL', [self.log_path], pid=pid,
+                           interval=0.2)
 
     def _psql(self, sql, db='postgres', secrets=()):
-        return proc.run([os.path.join(PG_BIN, 'psql'), '-h', self.dir, '-p',
-                         str(self.port), '-U', 'postgres', '-d', db, '-X',
-                         '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c',
-                         sql], os.path.join(self.lab.log_dir, 'psql.log'),
-                        what='psql', secrets=secrets)
+        return processes.run([os.path.join(PG_BIN, 'psql'), '-h', self.dir,
+                              '-p', str(self.port), '-U', 'postgres',
+                              '-d', db, '-X', '-q', '-t', '-A',
+                              '-v', 'ON_ERROR_STOP=1', '-c', sql],
+                             os.path.join(self.lab.log_dir, 'psql.log'),
+                             what='psql', secrets=secrets)
 
     def ensure_database(self, name, user, password):
         """Role user (password reset each time) owning database name."""
@@ -138,7 +121,7 @@ class Postgres(object):
 
     def stop(self):
         # SIGINT: "fast" shutdown.
-        self.procs.stop([(self.NAME, signal.SIGINT)], timeout=30)
+        self.procs.stop([self.NAME], signal.SIGINT, timeout=30)
 
 
 class RabbitMQ(object):
@@ -216,33 +199,32 @@ class RabbitMQ(object):
         self._prepare()
         env = self._env()
         if not self.procs.pid(self.EPMD_NAME):
-            if port_open(layout.EPMD_PORT):
-                raise proc.LabError('port %d (epmd of the lab) is taken'
-                                    % layout.EPMD_PORT)
+            processes.check_ports_free('epmd of the lab', [layout.EPMD_PORT])
             epmd = self.procs.spawn(
                 self.EPMD_NAME, ['epmd', '-port', str(layout.EPMD_PORT),
                                  '-address', layout.LOOPBACK],
                 os.path.join(self.log_dir, 'epmd.log'), env=env,
                 cwd=self.dir)
-            proc.wait_for(lambda: port_open(layout.EPMD_PORT), 10, 'epmd',
-                          pid=epmd, interval=0.05)
-        for port in (layout.RABBIT_PORT, layout.RABBIT_DIST_PORT):
-            if port_open(port):
-                raise proc.LabError('port %d is taken by another process; '
-                                    'the lab needs it for RabbitMQ' % port)
+            processes.wait_for(
+                lambda: processes.port_in_use(layout.EPMD_PORT), 10, 'epmd',
+                pid=epmd, interval=0.05)
+        processes.check_ports_free('RabbitMQ', [layout.RABBIT_PORT,
+                                                layout.RABBIT_DIST_PORT])
         pid = self.procs.spawn(
             self.NAME, [os.path.join(RABBIT_SBIN, 'rabbitmq-server')],
             self.log_path, env=env, cwd=self.dir)
         # The AMQP listener opens once the node has booted.
-        proc.wait_for(lambda: port_open(layout.RABBIT_PORT), 120,
-                      'RabbitMQ', [self.log_path], pid=pid, interval=0.3)
+        processes.wait_for(lambda: processes.port_in_use(layout.RABBIT_PORT),
+                           120, 'RabbitMQ', [self.log_path], pid=pid,
+                           interval=0.3)
 
     def ctl(self, *args, secrets=()):
-        return proc.run([os.path.join(RABBIT_SBIN, 'rabbitmqctl'), '-s',
-                         '-n', self.NODENAME] + list(args),
-                        os.path.join(self.log_dir, 'rabbitmqctl.log'),
-                        timeout=120, env=self._env(), cwd=self.dir,
-                        what='rabbitmqctl %s' % args[0], secrets=secrets)
+        return processes.run([os.path.join(RABBIT_SBIN, 'rabbitmqctl'),
+                              '-s', '-n', self.NODENAME] + list(args),
+                             os.path.join(self.log_dir, 'rabbitmqctl.log'),
+                             timeout=120, env=self._env(), cwd=self.dir,
+                             what='rabbitmqctl %s' % args[0],
+                             secrets=secrets)
 
     def ensure_vhost(self, vhost, user, password):
         if vhost not in self.ctl('list_vhosts', 'name').split():

@@ -30,6 +30,8 @@ from lablib import keystone
 from lablib import layout
 from lablib import proc
 
+from protector.tests import processes
+
 
 class Service(object):
     """A long-running process of a site."""
@@ -167,10 +169,11 @@ class SiteRunner(object):
         return env
 
     def _manage(self, name, *args, timeout=600, secrets=()):
-        return proc.run([self.lab.bin(name)] + list(args),
-                        self.site.log('setup'), timeout=timeout,
-                        env=self._env(), what='%s %s' % (name, args[-1]),
-                        secrets=secrets)
+        return processes.run([self.lab.bin(name)] + list(args),
+                             self.site.log('setup'), timeout=timeout,
+                             env=self._env(),
+                             what='%s %s' % (name, args[-1]),
+                             secrets=secrets)
 
     def _once(self, step, func):
         marker = '%s-%s' % (self.site.name, step)
@@ -205,17 +208,18 @@ class SiteRunner(object):
             for job in jobs:
                 job.result()
         password = self.site.password('admin')
-        proc.run([self.lab.bin('keystone-manage'), '--config-file', conf,
-                  'bootstrap', '--bootstrap-password', password,
-                  '--bootstrap-username', 'admin',
-                  '--bootstrap-project-name', 'admin',
-                  '--bootstrap-role-name', 'admin',
-                  '--bootstrap-service-name', 'keystone',
-                  '--bootstrap-region-id', layout.REGION,
-                  '--bootstrap-public-url', self.site.auth_url,
-                  '--bootstrap-internal-url', self.site.auth_url],
-                 self.site.log('setup'), env=self._env(),
-                 what='keystone-manage bootstrap', secrets=[password])
+        processes.run([self.lab.bin('keystone-manage'),
+                       '--config-file', conf, 'bootstrap',
+                       '--bootstrap-password', password,
+                       '--bootstrap-username', 'admin',
+                       '--bootstrap-project-name', 'admin',
+                       '--bootstrap-role-name', 'admin',
+                       '--bootstrap-service-name', 'keystone',
+                       '--bootstrap-region-id', layout.REGION,
+                       '--bootstrap-public-url', self.site.auth_url,
+                       '--bootstrap-internal-url', self.site.auth_url],
+                      self.site.log('setup'), env=self._env(),
+                      what='keystone-manage bootstrap', secrets=[password])
 
     def _nova_cells(self):
         conf = ['--config-file', self.site.etc('nova', 'nova.conf')]
@@ -237,10 +241,10 @@ class SiteRunner(object):
                   'from neutron.db.migration.models import head\n'
                   'engine = sqlalchemy.create_engine(sys.argv[1])\n'
                   'head.get_metadata().create_all(engine)\n')
-        proc.run([self.lab.python, '-c', script,
-                  self.site.db_url('neutron')], self.site.log('setup'),
-                 env=self._env(), what='neutron schema from models',
-                 secrets=[self.site.db_url('neutron')])
+        processes.run([self.lab.python, '-c', script,
+                       self.site.db_url('neutron')], self.site.log('setup'),
+                      env=self._env(), what='neutron schema from models',
+                      secrets=[self.site.db_url('neutron')])
         self._manage('neutron-db-manage', '--config-file',
                      self.site.etc('neutron', 'neutron.conf'),
                      '--config-file', self.site.etc('neutron', 'ml2_conf.ini'),
@@ -295,8 +299,8 @@ class SiteRunner(object):
         os.makedirs(self.site.volumes_dir, exist_ok=True)
         os.makedirs(target, exist_ok=True)
         if not _is_mount_point(target):
-            proc.run(['mount', '--bind', self.site.volumes_dir, target],
-                     self.site.log('setup'), what='mount --bind')
+            processes.run(['mount', '--bind', self.site.volumes_dir, target],
+                          self.site.log('setup'), what='mount --bind')
 
     def unmount(self):
         target = configs.mount_point(self.site)
@@ -335,8 +339,8 @@ class SiteRunner(object):
         for svc in self.services:
             if not svc.url or (names is not None and svc.name not in names):
                 continue
-            proc.wait_for(svc.http_ready, timeout, svc.key, [svc.log],
-                          pid=self.procs.pid(svc.key))
+            processes.wait_for(svc.http_ready, timeout, svc.key, [svc.log],
+                               pid=self.procs.pid(svc.key), interval=0.5)
 
     def service_states(self, fresh=False):
         """{binary: 'up'|'down'} from the Nova and Cinder service lists.
@@ -392,8 +396,8 @@ class SiteRunner(object):
                     raise proc.LabError('%s-%s is not running'
                                         % (self.site.name, binary))
             return all(states.get(b) == 'up' for b in wanted)
-        proc.wait_for(check, timeout, '%s services' % self.site.name, logs,
-                      interval=2)
+        processes.wait_for(check, timeout, '%s services' % self.site.name,
+                           logs, interval=2)
 
     def discover_hosts(self):
         self._manage('nova-manage', '--config-file',
