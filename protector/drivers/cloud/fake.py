@@ -36,10 +36,10 @@ import uuid
 
 from oslo_config import cfg
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.conf import openstack_cloud
 from protector.drivers.cloud import base
-from protector.drivers import errors
 from protector.drivers import fake_world
 from protector.drivers.storage import fake as fake_storage
 
@@ -373,8 +373,7 @@ class FakeCloudDriver(base.CloudDriver):
                     spec.pop('project_id', None)
                     self._adopt_inventory_volumes(project_id, spec)
                     return _as_captured(spec, self.cloud)
-            # The inventory's own error, as engine and API tests expect
-            # until protector.drivers.errors crosses the RPC boundary.
+            # The inventory's own error, as engine and API tests expect.
             raise exception.NotFound(
                 kind='Server', ident='%s in project %s on site %s'
                 % (server, project_id, self.site.name))

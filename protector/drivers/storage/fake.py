@@ -23,12 +23,13 @@ Scheduled replication does not run: only ``replicate_now`` sends.
 
 from urllib import parse
 
+from protector.common import driver_errors as errors
 from protector.drivers import fake_world
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 from protector.drivers.storage import fake_array
 from protector.drivers.storage import fake_pods
 from protector.drivers.storage import fake_replication
+from protector.drivers import translation
 
 
 def reset():
@@ -129,7 +130,7 @@ def _translate(exc, ref, resource, action):
     if isinstance(exc, errors.StorageError):
         return exc
     return errors.ArrayError(array=ref.url, resource=resource,
-                             action=action, detail=errors.detail(
+                             action=action, detail=errors.redact(
                                  '%s: %s' % (type(exc).__name__, exc),
                                  ref.api_token))
 
@@ -147,9 +148,9 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
 
     def __init__(self, volume_name_template='volume-%(id)s'):
         self.volume_name_template = volume_name_template
-        self.retrier = errors.Retrier(_translate, attempts=4,
-                                      interval=0.001, max_interval=0.01)
-        self.probe = errors.Retrier(_translate, attempts=1)
+        self.retrier = translation.ArrayRetrier(
+            _translate, attempts=4, interval=0.001, max_interval=0.01)
+        self.probe = translation.ArrayRetrier(_translate, attempts=1)
         self.poll_interval = 0.02
 
     # -- plumbing ------------------------------------------------------

@@ -3,9 +3,9 @@ and with a shared world."""
 
 import testtools
 
+from protector.common import driver_errors as errors
 from protector.drivers import fake_world
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 from protector.drivers.storage import fake
 from protector.tests.unit.drivers import shared_world
 

@@ -9,8 +9,8 @@ import fixtures as fixtures_lib
 from oslo_messaging.notify import _impl_test
 import prometheus_client
 
+from protector.common import driver_errors as errors
 from protector.db import api as db
-from protector.drivers import errors
 from protector.drivers.storage import fake as fake_storage
 from protector.engine.operations import boot
 from protector.engine.operations import outcome
