@@ -1,9 +1,9 @@
 """A fake cloud for tests, held to the same contract as the real one.
 
 Each site name has one ``FakeCloud`` in the fake world
-(:mod:`protector.drivers.fake_world`), shared by every driver instance
-the engine creates, like a real cloud, and by every process when the
-world is in a state file; ``reset()`` empties them.  Every driver call
+(:mod:`protector.tests.fake_drivers.world`), shared by every driver
+instance the engine creates, like a real cloud, and by every process when
+the world is in a state file; ``reset()`` empties them.  Every driver call
 is one transaction on the world.  Servers, volumes and groups move
 through their transitional states one read at a time (``BUILD`` then
 ``ACTIVE``, ``creating`` then ``available``), so that waits are
@@ -40,8 +40,8 @@ from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.conf import openstack_cloud
 from protector.drivers.cloud import base
-from protector.drivers import fake_world
-from protector.drivers.storage import fake as fake_storage
+from protector.tests.fake_drivers import storage as fake_storage
+from protector.tests.fake_drivers import world as fake_world
 
 CONF = cfg.CONF
 openstack_cloud.register_opts(CONF)

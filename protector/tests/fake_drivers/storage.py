@@ -1,7 +1,7 @@
 """Fake storage driver for tests, held to the storage contract.
 
-Its arrays (:mod:`protector.drivers.storage.fake_array`) live in the fake
-world (:mod:`protector.drivers.fake_world`), shared by every driver
+Its arrays (:mod:`protector.tests.fake_drivers.array`) live in the fake
+world (:mod:`protector.tests.fake_drivers.world`), shared by every driver
 instance like real arrays, and by every process when the world is in a
 state file; each request to an array is one transaction on the world.
 ``reset()`` forgets them.  An array is known by its URL:
@@ -24,12 +24,12 @@ Scheduled replication does not run: only ``replicate_now`` sends.
 from urllib import parse
 
 from protector.common import driver_errors as errors
-from protector.drivers import fake_world
 from protector.drivers.storage import base
-from protector.drivers.storage import fake_array
-from protector.drivers.storage import fake_pods
-from protector.drivers.storage import fake_replication
 from protector.drivers import translation
+from protector.tests.fake_drivers import array as fake_array
+from protector.tests.fake_drivers import pods as fake_pods
+from protector.tests.fake_drivers import replication as fake_replication
+from protector.tests.fake_drivers import world as fake_world
 
 
 def reset():
