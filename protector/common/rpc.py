@@ -9,7 +9,8 @@ from protector.common import exception
 
 CONF = cfg.CONF
 # Only our own typed errors cross the RPC boundary as themselves.
-ALLOWED_EXMODS = ['protector.common.exception', 'protector.drivers.errors']
+ALLOWED_EXMODS = ['protector.common.exception',
+                  'protector.common.driver_errors']
 
 _TRANSPORT = None
 

@@ -6,7 +6,7 @@ the clouds and arrays once per cycle for every group, and the failover
 pre-flight reads them for its one group, then both call the same checks.
 """
 
-from protector.drivers import errors
+from protector.common import driver_errors as errors
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
 

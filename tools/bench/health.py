@@ -38,12 +38,12 @@ from protector import conf as protector_conf
 from protector.conf import opts
 from protector.db import api as db
 from protector.db import migration
-from protector.drivers.cloud import fake as fake_cloud
-from protector.drivers import fake_world
 from protector.drivers import loader
 from protector.drivers.storage import base as storage_base
-from protector.drivers.storage import fake as fake_storage
 from protector.health import watch
+from protector.tests.fake_drivers import cloud as fake_cloud
+from protector.tests.fake_drivers import storage as fake_storage
+from protector.tests.fake_drivers import world as fake_world
 
 CONF = protector_conf.CONF
 _T0 = time.monotonic()

@@ -31,7 +31,7 @@ Shapes:
   failover creates: ``instances``, ``cores``, ``ram`` (MiB), ``volumes``,
   ``gigabytes`` and ``ports``; ``limit`` -1 is unlimited.
 
-Errors are those of ``protector.drivers.errors``: ``CloudNotFound`` (a
+Errors are those of ``protector.common.driver_errors``: ``CloudNotFound`` (a
 ``NotFound``) for a missing resource, ``ResourceStateError`` and
 ``ResourceTimeout`` from the waits, and so on.  ``delete_*`` calls succeed
 when the resource is already gone, so that an interrupted operation can

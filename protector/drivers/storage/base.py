@@ -23,7 +23,7 @@ Two kinds of replication:
 Names are array names (``volume-<uuid>-cinder`` on a Pure-backed Cinder);
 :meth:`StorageDriver.array_volume_name` maps a cloud volume id to one.
 Times are naive UTC ``datetime`` objects, like ``oslo_utils.timeutils``.
-Failures are the typed errors of :mod:`protector.drivers.storage.errors`.
+Failures are the typed errors of :mod:`protector.common.driver_errors`.
 
 Recovery point record (``list_recovery_points`` and friends)::
 

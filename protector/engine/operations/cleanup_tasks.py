@@ -8,10 +8,10 @@ revert failed (``operation cleanup``): what it made on the target.
 
 from oslo_config import cfg
 
+from protector.common import driver_errors as errors
 from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
-from protector.drivers import errors
 from protector.engine import group_environment
 from protector.engine.operations import base
 from protector.engine.operations import outcome

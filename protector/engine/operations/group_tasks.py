@@ -3,11 +3,11 @@
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
-from protector.drivers import errors
 from protector.engine import group_environment
 from protector.engine.operations import base
 from protector.engine.operations import names

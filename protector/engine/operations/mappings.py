@@ -9,8 +9,8 @@ the target subnet allows.
 
 import ipaddress
 
+from protector.common import driver_errors as errors
 from protector.common import exception
-from protector.drivers import errors
 
 KINDS = ('network', 'subnet', 'flavor', 'security_group', 'image')
 CALL_KEYS = {'network_mapping': 'network', 'subnet_mapping': 'subnet',

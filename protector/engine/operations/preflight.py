@@ -8,12 +8,12 @@ records.
 
 from oslo_log import log as logging
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.common import group_states
 from protector.common import member_schema
 from protector.common import steps
 from protector.db import api as db
-from protector.drivers import errors
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
 from protector.engine import sync

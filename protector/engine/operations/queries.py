@@ -1,8 +1,8 @@
 """What the arrays say about a group: recovery points, replication."""
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.db import api as db
-from protector.drivers import errors
 from protector.engine import group_environment
 from protector.engine.operations import preflight
 

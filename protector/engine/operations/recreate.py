@@ -13,7 +13,7 @@ from oslo_config import cfg
 from oslo_utils import timeutils
 
 from protector.common import coordination
-from protector.drivers import errors
+from protector.common import driver_errors as errors
 from protector.engine.operations import boot
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib

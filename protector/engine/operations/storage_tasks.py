@@ -11,10 +11,10 @@ import threading
 from oslo_config import cfg
 from oslo_utils import timeutils
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.common import steps
 from protector.db import api as db
-from protector.drivers import errors
 from protector.engine import group_environment
 from protector.engine.operations import base
 from protector.engine.operations import names

@@ -10,7 +10,7 @@ succeeds when the resource is already gone.
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from protector.drivers import errors
+from protector.common import driver_errors as errors
 from protector.engine.operations import base
 from protector.engine.operations import names
 

@@ -33,10 +33,10 @@ from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
 import pytest
 
-from protector.drivers.cloud import fake as fake_cloud
-from protector.drivers import fake_world
 from protector.drivers.storage import base as storage_base
-from protector.drivers.storage import fake as fake_storage
+from protector.tests.fake_drivers import cloud as fake_cloud
+from protector.tests.fake_drivers import storage as fake_storage
+from protector.tests.fake_drivers import world as fake_world
 from protector.tests.functional import two_sites as lab
 from protectorclient import client as protector_client
 

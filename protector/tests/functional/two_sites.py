@@ -20,8 +20,8 @@ import sys
 from oslo_config import cfg
 import requests
 
-from protector.drivers.cloud import fake as fake_cloud  # noqa
-from protector.drivers import fake_world
+from protector.tests.fake_drivers import cloud as fake_cloud  # noqa
+from protector.tests.fake_drivers import world as fake_world
 from protector.tests.functional import infra
 from protector.tests.functional import protector_site
 

@@ -22,11 +22,11 @@ from protector import conf as protector_conf
 from protector.conf import opts
 from protector.db import api as db_api
 from protector.db import migration
-from protector.drivers.cloud import fake as fake_cloud
-from protector.drivers.storage import fake as fake_storage
 from protector.db import models
 from protector.engine import manager
 from protector import policy
+from protector.tests.fake_drivers import cloud as fake_cloud
+from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit import fakes
 
 CONF = protector_conf.CONF
@@ -231,7 +231,7 @@ def server(server_id, name, project_id=PROJECT_A, volume_type='replicated',
 
 
 def inventory():
-    """The fake clouds of both sites (format: drivers/cloud/fake.py)."""
+    """The fake clouds of both sites (format: tests/fake_drivers/cloud.py)."""
     services = {'compute': True, 'block-storage': True, 'network': True}
     volume_types = [{'id': 'vt-1', 'name': 'replicated',
                      'replication_type': 'async', 'backend': 'pure@fa1'}]

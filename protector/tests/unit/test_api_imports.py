@@ -6,6 +6,10 @@ would make every API process load (and depend on) what only the engine
 needs, and would let API code reach around the RPC API.  A fresh
 interpreter shows what the API really imports, whatever the tests run
 before in this one.
+
+The engine's driver errors reach the API over RPC, where oslo.messaging
+imports the module of each to re-raise it: that module is part of what
+the API loads too.
 """
 
 import json
@@ -13,9 +17,11 @@ import os
 import subprocess
 import sys
 
+from oslo_messaging._drivers import common as messaging_common
 import testtools
 
 import protector
+from protector.common import driver_errors
 
 FORBIDDEN = ('taskflow', 'openstack', 'protector.engine', 'protector.drivers')
 
@@ -26,7 +32,16 @@ import sys
 import protector.api.app
 import protector.cmd.api
 
-print(json.dumps(sorted(sys.modules)))
+from oslo_messaging._drivers import common
+from protector.common import rpc
+
+before = sorted(sys.modules)
+errors = [common.deserialize_remote_exception(data, rpc.ALLOWED_EXMODS)
+          for data in json.loads(sys.stdin.read())]
+print(json.dumps({'before': before, 'after': sorted(sys.modules),
+                  'errors': [['%s.%s' % (cls.__module__, cls.__name__)
+                              for cls in type(error).__mro__]
+                             for error in errors]}))
 """
 
 
@@ -35,16 +50,37 @@ def _forbidden(name):
                for package in FORBIDDEN)
 
 
+def _from_the_engine(error):
+    """``error`` as the engine sends it over RPC."""
+    try:
+        raise error
+    except driver_errors.DriverError:
+        return messaging_common.serialize_remote_exception(sys.exc_info())
+
+
 class TestAPIImports(testtools.TestCase):
 
     def test_api_imports_neither_engine_nor_drivers(self):
+        sent = [driver_errors.CloudNotFound(site='site-b', resource='x',
+                                            action='capture server'),
+                driver_errors.ArrayUnavailable(array='https://array-b',
+                                               resource='pg-1',
+                                               action='snapshot')]
         root = os.path.dirname(os.path.dirname(protector.__file__))
         result = subprocess.run(  # noqa: S603
             [sys.executable, '-c', _IMPORT_THE_API], cwd=root,
             env=dict(os.environ, PYTHONWARNINGS='ignore'),
+            input=json.dumps([_from_the_engine(error) for error in sent]),
             capture_output=True, text=True, timeout=120)
         self.assertEqual(0, result.returncode, result.stderr)
-        modules = json.loads(result.stdout.splitlines()[-1])
+        found = json.loads(result.stdout.splitlines()[-1])
 
-        self.assertIn('protector.api.router', modules)
-        self.assertEqual([], [name for name in modules if _forbidden(name)])
+        for error, classes in zip(sent, found['errors']):
+            self.assertIn('protector.common.driver_errors.%s'
+                          % type(error).__name__, classes)
+        self.assertIn('protector.api.router', found['before'])
+        self.assertEqual([], [name for name in found['after']
+                              if _forbidden(name)])
+        # Re-raising them loads their module and nothing else.
+        self.assertLessEqual(set(found['after']) - set(found['before']),
+                             {'protector.common.driver_errors'})

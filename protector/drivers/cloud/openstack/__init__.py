@@ -46,13 +46,13 @@ import time
 
 from oslo_log import log as logging
 
+from protector.common import driver_errors as errors
 from protector.drivers.cloud.openstack import block_storage
 from protector.drivers.cloud.openstack import capture
 from protector.drivers.cloud.openstack import common
 from protector.drivers.cloud.openstack import compute
 from protector.drivers.cloud.openstack import network
 from protector.drivers.cloud.openstack import quotas
-from protector.drivers import errors
 
 LOG = logging.getLogger(__name__)
 

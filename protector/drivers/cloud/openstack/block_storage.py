@@ -16,8 +16,8 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from protector.common import coordination
+from protector.common import driver_errors as errors
 from protector.drivers.cloud.openstack import common
-from protector.drivers import errors
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)

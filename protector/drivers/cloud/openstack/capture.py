@@ -1,8 +1,8 @@
 """The recreate spec of a server: everything another site needs."""
 
+from protector.common import driver_errors as errors
 from protector.drivers.cloud.openstack import common
 from protector.drivers.cloud.openstack import compute
-from protector.drivers import errors
 
 
 def _nic_order(server):

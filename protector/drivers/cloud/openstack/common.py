@@ -6,10 +6,11 @@ from openstack import connection
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from protector.common import driver_errors as errors
 from protector.common import keystone
 from protector.conf import openstack_cloud
 from protector.drivers.cloud import base
-from protector.drivers import errors
+from protector.drivers import translation
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -35,9 +36,9 @@ class Plumbing(base.CloudDriver):
     def __init__(self, site, session):
         super().__init__(site, session)
         opts = CONF.openstack_cloud
-        self.retrier = errors.Retrier(attempts=opts.retry_attempts,
-                                      interval=opts.retry_interval,
-                                      max_interval=opts.retry_max_interval)
+        self.retrier = translation.Retrier(
+            attempts=opts.retry_attempts, interval=opts.retry_interval,
+            max_interval=opts.retry_max_interval)
         self._admin_conn = None
         self._project_conns = {}
         self._sleep = time.sleep

@@ -7,8 +7,8 @@ from openstack import exceptions as sdk_exc
 from oslo_log import log as logging
 
 from protector.common import coordination
+from protector.common import driver_errors as errors
 from protector.drivers.cloud.openstack import common
-from protector.drivers import errors
 
 LOG = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ import ipaddress
 
 from oslo_log import log as logging
 
+from protector.common import driver_errors as errors
 from protector.drivers.cloud.openstack import common
-from protector.drivers import errors
 
 LOG = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """What ``site validate`` and policy creation check on the arrays."""
 
+from protector.common import driver_errors as errors
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 from protector.drivers.storage.pure import pods
 from protector.drivers.storage.pure import replication
 

@@ -16,7 +16,8 @@ from oslo_log import log as logging
 import purestorage
 import requests
 
-from protector.drivers.storage import errors
+from protector.common import driver_errors as errors
+from protector.drivers import translation
 
 LOG = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def translate(exc, array, resource, action):
               'status_code': None}
 
     def make(cls, text, **extra):
-        kwargs['detail'] = errors.detail(text, array.api_token)
+        kwargs['detail'] = errors.redact(text, array.api_token)
         kwargs.update(extra)
         return cls(**kwargs)
 
@@ -146,11 +147,11 @@ class Connector(object):
 
     def __init__(self, conf):
         self.conf = conf
-        self.retrier = errors.Retrier(
+        self.retrier = translation.ArrayRetrier(
             translate, attempts=conf.retry_attempts,
             interval=conf.retry_interval,
             max_interval=conf.retry_max_interval)
-        self.probe_retrier = errors.Retrier(translate, attempts=1)
+        self.probe_retrier = translation.ArrayRetrier(translate, attempts=1)
         self._sessions = {}
         self._lock = threading.Lock()
 

@@ -7,8 +7,8 @@ Promotion and demotion apply to a pod on one array (REST 1.19).
 
 from oslo_log import log as logging
 
+from protector.common import driver_errors as errors
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 
 LOG = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ import time
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from protector.common import driver_errors as errors
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 from protector.drivers.storage.pure import replication
 
 LOG = logging.getLogger(__name__)

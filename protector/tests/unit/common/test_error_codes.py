@@ -6,9 +6,8 @@ import re
 import testtools
 
 from protector.api import router  # noqa: F401  (imports every handler)
+from protector.common import driver_errors  # noqa: F401
 from protector.common import exception
-from protector.drivers import errors  # noqa: F401
-from protector.drivers.storage import errors as storage_errors  # noqa
 from protector.engine.operations import control  # noqa: F401
 
 ERRORS_INC = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir,

@@ -17,8 +17,8 @@ import uuid
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives import serialization
 
+from protector.common import driver_errors as errors
 from protector.common import exception
-from protector.drivers import errors
 
 USER_DATA = base64.b64encode(b'#!/bin/sh\necho protector\n').decode()
 

@@ -6,7 +6,7 @@ import fixtures
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
-from protector.drivers import fake_world
+from protector.tests.fake_drivers import world as fake_world
 
 
 class SharedWorld(fixtures.Fixture):

@@ -16,8 +16,8 @@ import os
 import time
 import uuid
 
+from protector.common import driver_errors as errors
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 
 MIB = 1 << 20
 

@@ -4,7 +4,7 @@ from oslo_config import fixture as config_fixture
 import testtools
 
 from protector import conf
-from protector.drivers.cloud import fake
+from protector.tests.fake_drivers import cloud as fake
 from protector.tests.unit.drivers import cloud_contract
 from protector.tests.unit.drivers import shared_world
 

@@ -10,8 +10,10 @@ from oslo_messaging._drivers import common as messaging_common
 import requests
 import testtools
 
+from protector.common import driver_errors as errors
 from protector.common import exception
-from protector.drivers import errors
+from protector.common import rpc
+from protector.drivers import translation
 
 SITE = 'site-b'
 
@@ -30,7 +32,7 @@ def http_error(status, body, content_type='application/json'):
 
 
 def translate(exc, resource='server web-1', action='stop server'):
-    return errors.translate(exc, SITE, resource, action)
+    return translation.translate(exc, SITE, resource, action)
 
 
 class TestTranslate(testtools.TestCase):
@@ -170,6 +172,11 @@ class TestRedact(testtools.TestCase):
             self.assertNotIn(secret, redacted, text)
             self.assertIn('***', redacted, text)
 
+    def test_given_secrets_are_masked_anywhere(self):
+        self.assertEqual('login as *** failed: ***',
+                         errors.redact('login as s3cr3t-t0k3n failed: '
+                                       's3cr3t-t0k3n', 's3cr3t-t0k3n', None))
+
     def test_plain_messages_stay(self):
         text = 'Instance 6c1f could not be found.'
         self.assertEqual(text, errors.redact(text))
@@ -183,9 +190,9 @@ class TestRetrier(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.sleeps = []
-        self.retrier = errors.Retrier(attempts=4, interval=1.0,
-                                      max_interval=3.0,
-                                      sleep=self.sleeps.append)
+        self.retrier = translation.Retrier(attempts=4, interval=1.0,
+                                           max_interval=3.0,
+                                           sleep=self.sleeps.append)
 
     def failing(self, *failures, result='done'):
         calls = []
@@ -259,7 +266,7 @@ class TestRetrier(testtools.TestCase):
             self.assertTrue(error.__suppress_context__)
 
     def test_one_attempt_means_no_repeat(self):
-        retrier = errors.Retrier(attempts=0, sleep=self.sleeps.append)
+        retrier = translation.Retrier(attempts=0, sleep=self.sleeps.append)
         call, calls = self.failing(http_error(503, '{}'))
         self.assertRaises(errors.CloudUnavailable, retrier.call, SITE, 'r',
                           'a', call)
@@ -276,7 +283,7 @@ class TestAcrossRpc(testtools.TestCase):
             data = messaging_common.serialize_remote_exception(
                 sys.exc_info())
         return messaging_common.deserialize_remote_exception(
-            data, ['protector.drivers.errors'])
+            data, rpc.ALLOWED_EXMODS)
 
     def test_kwargs_and_message_survive(self):
         for error in (
@@ -289,7 +296,10 @@ class TestAcrossRpc(testtools.TestCase):
                 errors.ResourceTimeout(site=SITE, resource='server x',
                                        action='wait for ACTIVE',
                                        wanted='ACTIVE', reached='BUILD',
-                                       fault='', timeout=5)):
+                                       fault='', timeout=5),
+                errors.ArrayUnavailable(array='https://array-a',
+                                        resource='protection group pg-1',
+                                        action='snapshot', detail='refused')):
             back = self.roundtrip(error)
             self.assertIsInstance(back, type(error))
             self.assertEqual(error.code, back.code)

@@ -8,12 +8,12 @@ import fixtures
 from oslo_config import fixture as config_fixture
 import testtools
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector import conf
-from protector.drivers.cloud import fake
-from protector.drivers import errors
-from protector.drivers import fake_world
-from protector.drivers.storage import fake as fake_storage
+from protector.tests.fake_drivers import cloud as fake
+from protector.tests.fake_drivers import storage as fake_storage
+from protector.tests.fake_drivers import world as fake_world
 from protector.tests.unit.drivers import shared_world
 from protector.tests.unit.drivers import test_cloud_contract
 

@@ -3,10 +3,10 @@ and with a shared world."""
 
 import testtools
 
-from protector.drivers import fake_world
+from protector.common import driver_errors as errors
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
-from protector.drivers.storage import fake
+from protector.tests.fake_drivers import storage as fake
+from protector.tests.fake_drivers import world as fake_world
 from protector.tests.unit.drivers import shared_world
 
 A = base.ArrayRef('https://fa-a.test', 'any-token')

@@ -13,8 +13,8 @@ from oslo_config import fixture as config_fixture
 import testtools
 
 from protector import conf
-from protector.drivers.cloud import fake as fake_cloud
-from protector.drivers import fake_world
+from protector.tests.fake_drivers import cloud as fake_cloud
+from protector.tests.fake_drivers import world as fake_world
 from protector.tests.unit.drivers import shared_world
 from protector.tests.unit.drivers import test_cloud_contract
 

@@ -6,8 +6,8 @@ import re
 import fixtures
 import testtools
 
+from protector.common import driver_errors as errors
 from protector.common import exception
-from protector.drivers import errors
 from protector.tests.unit.drivers import http_cloud as hc
 
 PROJECT = 'tenant-project'

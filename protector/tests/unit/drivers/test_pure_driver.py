@@ -14,12 +14,13 @@ import purestorage
 import requests
 import testtools
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.conf import pure as pure_options
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 from protector.drivers.storage import pure
 from protector.drivers.storage.pure import client
+from protector.drivers import translation
 
 TOKEN = '0b2d5f6e-94a1-4c55-8a4b-7a1c9e3f2d10'
 ARRAY = base.ArrayRef('https://fa-a.example.com', TOKEN)
@@ -144,9 +145,9 @@ class TestRetrier(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.sleeps = []
-        self.retrier = errors.Retrier(client.translate, attempts=3,
-                                      interval=1.0,
-                                      sleep=self.sleeps.append)
+        self.retrier = translation.ArrayRetrier(
+            client.translate, attempts=3, interval=1.0,
+            sleep=self.sleeps.append)
 
     def calls(self, *failures, **kwargs):
         func = mock.Mock(side_effect=list(failures) + ['done'])

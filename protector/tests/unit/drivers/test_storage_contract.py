@@ -4,7 +4,7 @@
 import testtools
 
 from protector.drivers.storage import base
-from protector.drivers.storage import fake
+from protector.tests.fake_drivers import storage as fake
 from protector.tests.unit.drivers import shared_world
 from protector.tests.unit.drivers import storage_contract
 

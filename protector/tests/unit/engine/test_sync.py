@@ -7,9 +7,9 @@ from oslo_utils import timeutils
 
 from protector.common import context
 from protector.db import api as db
-from protector.drivers.cloud import fake as fake_cloud
-from protector.drivers.storage import fake as fake_storage
 from protector.engine import sync
+from protector.tests.fake_drivers import cloud as fake_cloud
+from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit import base
 
 MEMBER_A = base.member_of(base.PROJECT_A)
@@ -229,8 +229,8 @@ class TestOneHistory(SyncTestCase):
                                              self.gid).lease_holder
             return original(driver, project_id, server)
         self.useFixture(fixtures.MonkeyPatch(
-            'protector.drivers.cloud.fake.FakeCloudDriver.get_server_spec',
-            capture))
+            'protector.tests.fake_drivers.cloud.FakeCloudDriver.'
+            'get_server_spec', capture))
 
         self.ok('POST', self.group_path('web-tier', '/members'),
                 {'member': {'server': 'IIS-Demo'}}, MEMBER_A, status=201)

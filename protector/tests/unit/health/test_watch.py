@@ -8,11 +8,11 @@ from oslo_utils import timeutils
 from protector.common import exception
 from protector.common import group_states
 from protector.db import api as db
-from protector.drivers.cloud import fake as fake_cloud
-from protector.drivers import fake_world
 from protector.drivers.storage import base as storage_base
-from protector.drivers.storage import fake as fake_storage
 from protector.health import watch
+from protector.tests.fake_drivers import cloud as fake_cloud
+from protector.tests.fake_drivers import storage as fake_storage
+from protector.tests.fake_drivers import world as fake_world
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
 

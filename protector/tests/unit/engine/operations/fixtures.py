@@ -15,13 +15,13 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
 from protector.common import crypto
+from protector.common import driver_errors as errors
 from protector.common import group_states
 from protector.db import api as db
-from protector.drivers.cloud import fake as fake_cloud  # noqa
-from protector.drivers import errors
 from protector.drivers.storage import base as storage_base
-from protector.drivers.storage import fake as fake_storage
 from protector.engine import sync
+from protector.tests.fake_drivers import cloud as fake_cloud  # noqa
+from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit import base
 from protector.tests.unit import fakes
 

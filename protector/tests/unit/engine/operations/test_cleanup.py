@@ -1,8 +1,8 @@
 """``operation cleanup``: run again what an operation could not finish."""
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.common import group_states
-from protector.drivers import errors
 from protector.engine.operations import runner
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures

@@ -9,13 +9,13 @@ import fixtures as fixtures_lib
 from oslo_messaging.notify import _impl_test
 import prometheus_client
 
+from protector.common import driver_errors as errors
 from protector.db import api as db
-from protector.drivers import errors
-from protector.drivers.storage import fake as fake_storage
 from protector.engine.operations import boot
 from protector.engine.operations import outcome
 from protector.engine.operations import runner
 from protector.health import metrics
+from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit import base as unit_base
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures

@@ -7,9 +7,9 @@ from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.drivers.storage import base as storage_base
-from protector.drivers.storage import fake as fake_storage
 from protector.engine import group_environment
 from protector.engine import protection
+from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
 

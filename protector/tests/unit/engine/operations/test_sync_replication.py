@@ -3,7 +3,7 @@
 from protector.common import exception
 from protector.common import group_states
 from protector.drivers.storage import base as storage_base
-from protector.drivers.storage import fake as fake_storage
+from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
 

@@ -4,9 +4,9 @@ from protector.common import exception
 from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
-from protector.drivers.storage import fake as fake_storage
 from protector.engine.operations import runner
 from protector.engine import sync
+from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
 

@@ -1,9 +1,9 @@
 """A fake cloud for tests, held to the same contract as the real one.
 
 Each site name has one ``FakeCloud`` in the fake world
-(:mod:`protector.drivers.fake_world`), shared by every driver instance
-the engine creates, like a real cloud, and by every process when the
-world is in a state file; ``reset()`` empties them.  Every driver call
+(:mod:`protector.tests.fake_drivers.world`), shared by every driver
+instance the engine creates, like a real cloud, and by every process when
+the world is in a state file; ``reset()`` empties them.  Every driver call
 is one transaction on the world.  Servers, volumes and groups move
 through their transitional states one read at a time (``BUILD`` then
 ``ACTIVE``, ``creating`` then ``available``), so that waits are
@@ -36,12 +36,12 @@ import uuid
 
 from oslo_config import cfg
 
+from protector.common import driver_errors as errors
 from protector.common import exception
 from protector.conf import openstack_cloud
 from protector.drivers.cloud import base
-from protector.drivers import errors
-from protector.drivers import fake_world
-from protector.drivers.storage import fake as fake_storage
+from protector.tests.fake_drivers import storage as fake_storage
+from protector.tests.fake_drivers import world as fake_world
 
 CONF = cfg.CONF
 openstack_cloud.register_opts(CONF)
@@ -373,8 +373,7 @@ class FakeCloudDriver(base.CloudDriver):
                     spec.pop('project_id', None)
                     self._adopt_inventory_volumes(project_id, spec)
                     return _as_captured(spec, self.cloud)
-            # The inventory's own error, as engine and API tests expect
-            # until protector.drivers.errors crosses the RPC boundary.
+            # The inventory's own error, as engine and API tests expect.
             raise exception.NotFound(
                 kind='Server', ident='%s in project %s on site %s'
                 % (server, project_id, self.site.name))

@@ -12,7 +12,7 @@ answers again.  A pod stretched to another array shares its volumes' bytes
 with it (always in sync).
 
 Every method raises the typed errors of
-:mod:`protector.drivers.storage.errors`, with the same kinds of messages
+:mod:`protector.common.driver_errors`, with the same kinds of messages
 as an array ("does not exist", "already exists", ...).
 """
 
@@ -21,7 +21,7 @@ import time
 
 from oslo_utils import timeutils
 
-from protector.drivers.storage import errors
+from protector.common import driver_errors as errors
 
 _NAME = re.compile(r'^(?:[A-Za-z0-9][A-Za-z0-9_-]{0,62}::)?'
                    r'[A-Za-z0-9][A-Za-z0-9_-]{0,62}$')

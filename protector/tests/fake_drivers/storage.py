@@ -1,7 +1,7 @@
 """Fake storage driver for tests, held to the storage contract.
 
-Its arrays (:mod:`protector.drivers.storage.fake_array`) live in the fake
-world (:mod:`protector.drivers.fake_world`), shared by every driver
+Its arrays (:mod:`protector.tests.fake_drivers.array`) live in the fake
+world (:mod:`protector.tests.fake_drivers.world`), shared by every driver
 instance like real arrays, and by every process when the world is in a
 state file; each request to an array is one transaction on the world.
 ``reset()`` forgets them.  An array is known by its URL:
@@ -23,12 +23,13 @@ Scheduled replication does not run: only ``replicate_now`` sends.
 
 from urllib import parse
 
-from protector.drivers import fake_world
+from protector.common import driver_errors as errors
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
-from protector.drivers.storage import fake_array
-from protector.drivers.storage import fake_pods
-from protector.drivers.storage import fake_replication
+from protector.drivers import translation
+from protector.tests.fake_drivers import array as fake_array
+from protector.tests.fake_drivers import pods as fake_pods
+from protector.tests.fake_drivers import replication as fake_replication
+from protector.tests.fake_drivers import world as fake_world
 
 
 def reset():
@@ -129,7 +130,7 @@ def _translate(exc, ref, resource, action):
     if isinstance(exc, errors.StorageError):
         return exc
     return errors.ArrayError(array=ref.url, resource=resource,
-                             action=action, detail=errors.detail(
+                             action=action, detail=errors.redact(
                                  '%s: %s' % (type(exc).__name__, exc),
                                  ref.api_token))
 
@@ -147,9 +148,9 @@ class FakeStorageDriver(fake_replication.FakeReplicationMixin,
 
     def __init__(self, volume_name_template='volume-%(id)s'):
         self.volume_name_template = volume_name_template
-        self.retrier = errors.Retrier(_translate, attempts=4,
-                                      interval=0.001, max_interval=0.01)
-        self.probe = errors.Retrier(_translate, attempts=1)
+        self.retrier = translation.ArrayRetrier(
+            _translate, attempts=4, interval=0.001, max_interval=0.01)
+        self.probe = translation.ArrayRetrier(_translate, attempts=1)
         self.poll_interval = 0.02
 
     # -- plumbing ------------------------------------------------------

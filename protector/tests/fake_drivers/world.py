@@ -1,10 +1,10 @@
 """The world of the fake drivers: every site's cloud and every array.
 
-Test code.  The fake cloud (:mod:`protector.drivers.cloud.fake`) and the
-fake storage (:mod:`protector.drivers.storage.fake`) keep their state in
-one :class:`World`: the clouds by site name, the arrays by URL.  Every
-driver call runs as one :func:`transaction` on it, atomic against the
-other threads and processes that use the same world.
+Test code.  The fake cloud (:mod:`protector.tests.fake_drivers.cloud`)
+and the fake storage (:mod:`protector.tests.fake_drivers.storage`) keep
+their state in one :class:`World`: the clouds by site name, the arrays by
+URL.  Every driver call runs as one :func:`transaction` on it, atomic
+against the other threads and processes that use the same world.
 
 - Without ``[fake_world] state_file`` (the unit tests) the world lives in
   the memory of this process.

@@ -1,7 +1,7 @@
 """Pods of the fake storage driver: a pod stretched to a second array
 shares its volumes' bytes with it, so both copies are always equal."""
 
-from protector.drivers.storage import errors
+from protector.common import driver_errors as errors
 
 
 def pod_arrays(found, name):

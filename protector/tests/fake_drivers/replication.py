@@ -5,8 +5,8 @@ import time
 
 from oslo_utils import timeutils
 
+from protector.common import driver_errors as errors
 from protector.drivers.storage import base
-from protector.drivers.storage import errors
 
 
 class FakeReplicationMixin(object):
