@@ -164,6 +164,29 @@ class TestTakeOver(base.OperationTestCase):
         self.assertEqual(1, operation.claims)
         self.assertNothingTwice()
 
+    def test_periodic_work_moves_to_the_engine_left_when_one_dies(self):
+        url = self.conf.conf.coordination.backend_url
+        a = coordination.Shared(url, 'site-a', ('engine-a', 1)).start()
+        b = coordination.Shared(url, 'site-a', ('engine-b', 2)).start()
+        self.addCleanup(b.stop)
+        groups = ['group-%d' % i for i in range(40)]
+
+        def shares():
+            return [{g for g in groups if owns(g)}
+                    for owns in (a.share(), b.share())]
+        of_a, of_b = shares()
+        self.assertTrue(of_a and of_b, (of_a, of_b))
+        self.assertEqual((set(), set(groups)), (of_a & of_b, of_a | of_b))
+        # A dies: its heartbeat stops and it never leaves the group; its
+        # membership runs out after CLAIM_SECONDS (membership_timeout).
+        a._coordinator.heart.stop()
+        deadline = time.monotonic() + 3 * CLAIM_SECONDS
+        while time.monotonic() < deadline and \
+                not all(b.share()(g) for g in groups):
+            time.sleep(0.5)
+        self.assertEqual(['engine-b:2'], b.engines())
+        self.assertTrue(all(b.share()(g) for g in groups))
+
 
 def _kill_test(step):
     def test(self):

@@ -84,6 +84,36 @@ class TestReadyGroup(WatchTestCase):
         self.assertIsNone(db.health_get(self.context, self.group.id))
 
 
+class TestWatchShared(WatchTestCase):
+    """With several engines, each looks only at its share of the groups."""
+
+    def share(self, *owned):
+        class Coordinator(object):
+            def share(self):
+                return lambda key: key in owned
+        self.useFixture(fx.MockPatch(
+            'protector.common.coordination.get', new=Coordinator))
+
+    def test_a_group_of_another_engine_is_not_looked_at(self):
+        self.share('site:%s' % self.sites.sites['site-b'].id)
+        fake_world.reset_call_counts()
+        self.look()
+        self.assertIsNone(db.health_get(self.context, self.group.id))
+        self.assertNotIn('list_servers', fake_world.call_counts())
+
+    def test_its_own_group_is_looked_at(self):
+        self.share(self.group.id)
+        self.assertEqual('ok', self.look().rpo_grade)
+        self.assertEqual([], db.site_health_list(self.context))
+
+    def test_the_peer_is_looked_at_by_its_owner(self):
+        self.share('site:%s' % self.sites.sites['site-b'].id)
+        self.look()
+        self.assertEqual([self.sites.sites['site-b'].id],
+                         [r.site_id for r in db.site_health_list(
+                             self.context)])
+
+
 class TestRPO(WatchTestCase):
 
     def test_breach_is_told_once_and_its_end_once(self):
