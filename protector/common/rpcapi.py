@@ -44,93 +44,84 @@ class EngineAPI(object):
         self.client = rpc.get_client(CONF.engine.topic, '2.0',
                                      version_cap=cap)
 
+    def _call(self, context, method, version='2.0', **kwargs):
+        """Call ``method`` of the engine with the version it needs.
+
+        Every method of 2.0 needs 2.0; a method added later names its own.
+        """
+        return rpc.call(self.client.prepare(version=version), context,
+                        method, **kwargs)
+
     # Sites
 
     def site_validate(self, context, site_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'site_validate', site_id=site_id)
+        return self._call(context, 'site_validate', site_id=site_id)
 
     def site_volume_types(self, context, site_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'site_volume_types',
-                        site_id=site_id)
+        return self._call(context, 'site_volume_types',
+                          site_id=site_id)
 
     # Protection groups
 
     def group_create(self, context, values):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'group_create', values=values)
+        return self._call(context, 'group_create', values=values)
 
     def group_update(self, context, group_id, values):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'group_update', group_id=group_id,
-                        values=values)
+        return self._call(context, 'group_update', group_id=group_id,
+                          values=values)
 
     def group_delete(self, context, group_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'group_delete', group_id=group_id)
+        return self._call(context, 'group_delete', group_id=group_id)
 
     def sync_status(self, context, group_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'sync_status', group_id=group_id)
+        return self._call(context, 'sync_status', group_id=group_id)
 
     def sync_force(self, context, group_id, source='auto', holder=None):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'sync_force', group_id=group_id,
-                        source=source, holder=holder)
+        return self._call(context, 'sync_force', group_id=group_id,
+                          source=source, holder=holder)
 
     # Members
 
     def member_add(self, context, group_id, server):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'member_add', group_id=group_id,
-                        server=server)
+        return self._call(context, 'member_add', group_id=group_id,
+                          server=server)
 
     def member_remove(self, context, group_id, member_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'member_remove', group_id=group_id,
-                        member_id=member_id)
+        return self._call(context, 'member_remove', group_id=group_id,
+                          member_id=member_id)
 
     # Policy, mappings, plan
 
     def policy_set(self, context, group_id, values, create):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'policy_set', group_id=group_id,
-                        values=values, create=create)
+        return self._call(context, 'policy_set', group_id=group_id,
+                          values=values, create=create)
 
     def mappings_set(self, context, group_id, mappings):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'mappings_set', group_id=group_id,
-                        mappings=mappings)
+        return self._call(context, 'mappings_set', group_id=group_id,
+                          mappings=mappings)
 
     def plan_import(self, context, group_id, plan):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'plan_import', group_id=group_id,
-                        plan=plan)
+        return self._call(context, 'plan_import', group_id=group_id,
+                          plan=plan)
 
     # DR operations
 
     def start_operation(self, context, group_id, action, options):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'start_operation', group_id=group_id,
-                        action=action, options=options)
+        return self._call(context, 'start_operation', group_id=group_id,
+                          action=action, options=options)
 
     def cancel_operation(self, context, operation_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'cancel_operation',
-                        operation_id=operation_id)
+        return self._call(context, 'cancel_operation',
+                          operation_id=operation_id)
 
     def cleanup_operation(self, context, operation_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'cleanup_operation',
-                        operation_id=operation_id)
+        return self._call(context, 'cleanup_operation',
+                          operation_id=operation_id)
 
     def list_recovery_points(self, context, group_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'list_recovery_points',
-                        group_id=group_id)
+        return self._call(context, 'list_recovery_points',
+                          group_id=group_id)
 
     def consistency_group(self, context, group_id):
-        cctxt = self.client.prepare(version='2.0')
-        return rpc.call(cctxt, context, 'consistency_group',
-                        group_id=group_id)
+        return self._call(context, 'consistency_group',
+                          group_id=group_id)
