@@ -357,25 +357,30 @@ class MemorySampler(threading.Thread):
 
 # The failover
 
-LOG_LINE = re.compile(r'^(\S+ \S+) \d+ (?:INFO|WARNING) \S+ \[[^]]*\] (.*)$')
+LOG_LINE = re.compile(
+    r'^(\S+ \S+) (\d+) (?:INFO|WARNING) \S+ \[[^]]*\] (.*)$')
 
 
 def log_offsets():
     return [os.path.getsize(path) for path in ENGINE_LOGS]
 
 
-def engine_log(offsets, operation_id):
-    """(time, message) of the engines' lines about an operation."""
+def engine_log(offsets, operation_id, pid=None):
+    """(time, message) of the engines' lines about an operation.
+
+    ``pid``: of that engine only.
+    """
     lines = []
     for path, offset in zip(ENGINE_LOGS, offsets):
         with open(path, errors='replace') as f:
             f.seek(offset)
             for line in f:
                 match = LOG_LINE.match(line)
-                if match and operation_id in match.group(2):
+                if match and operation_id in match.group(3) and \
+                        pid in (None, int(match.group(2))):
                     lines.append((datetime.datetime.strptime(
                         match.group(1), '%Y-%m-%d %H:%M:%S.%f'),
-                        match.group(2)))
+                        match.group(3)))
     return sorted(lines)
 
 

@@ -23,14 +23,12 @@ is removed.  See README.rst.
 import argparse
 import datetime
 import json
-import re
 import statistics
 import sys
 import warnings
 
 import failover
 
-LOG_LINE = re.compile(r'^(\S+ \S+) (\d+) INFO \S+ \[[^]]*\] (.*)$')
 NETWORK_MAPPING = {name: name for name in failover.NETWORKS}
 say = failover.say
 
@@ -50,19 +48,10 @@ def first_step_of(pid, offsets, operation_id):
     The killed engine may log a step between the look at the progress and
     the kill: only the lines of the engine that took over count.
     """
-    for path, offset in zip(failover.ENGINE_LOGS, offsets):
-        with open(path, errors='replace') as f:
-            f.seek(offset)
-            for line in f:
-                match = LOG_LINE.match(line)
-                if not match or int(match.group(2)) != pid or \
-                        operation_id not in line:
-                    continue
-                step = failover.STEP.search(match.group(3))
-                if step:
-                    return (datetime.datetime.strptime(
-                        match.group(1), '%Y-%m-%d %H:%M:%S.%f'),
-                        step.group(1))
+    for when, message in failover.engine_log(offsets, operation_id, pid):
+        step = failover.STEP.search(message)
+        if step:
+            return when, step.group(1)
     return None, None
 
 
