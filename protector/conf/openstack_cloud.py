@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from protector.conf import retries
+
 group = cfg.OptGroup('openstack_cloud', title='OpenStack cloud driver')
 
 opts = [
@@ -23,12 +25,7 @@ opts = [
                     'refused or reset connection, a 409 because the '
                     'resource is busy). Permanent failures are never '
                     'repeated.'),
-    cfg.FloatOpt('retry_interval', default=1.0, min=0,
-                 help='Seconds before the first repeat of a call; the wait '
-                      'doubles with each repeat.'),
-    cfg.FloatOpt('retry_max_interval', default=30.0, min=0,
-                 help='Upper bound, in seconds, of one wait between two '
-                      'repeats.'),
+    *retries.backoff_opts(),
     cfg.FloatOpt('poll_interval', default=2.0, min=0.1,
                  help='Seconds between two reads of a resource whose state '
                       'protector waits for.'),

@@ -2,6 +2,8 @@
 
 from oslo_config import cfg
 
+from protector.conf import retries
+
 group = cfg.OptGroup('pure', title='Pure Storage FlashArray driver')
 
 opts = [
@@ -31,12 +33,7 @@ opts = [
                     'refused, reset or timed out connection, "busy"). '
                     'Refusals (unknown or duplicate names, bad values) are '
                     'never repeated.'),
-    cfg.FloatOpt('retry_interval', default=1.0, min=0,
-                 help='Seconds before the first repeat of a call; the wait '
-                      'doubles with each repeat.'),
-    cfg.FloatOpt('retry_max_interval', default=30.0, min=0,
-                 help='Upper bound, in seconds, of one wait between two '
-                      'repeats.'),
+    *retries.backoff_opts(),
     cfg.FloatOpt('poll_interval', default=2.0, min=0.05,
                  help='Seconds between two reads of a transfer or a '
                       'setting protector waits for.'),
