@@ -63,7 +63,8 @@ FAILING_BACK = 'failing_back'
 TESTING = 'testing'
 """A test failover runs, or its copies run on the target until cleaned up.
 
-The workload itself still runs on the primary site.
+The workload itself still runs where it ran: on the primary site, or on
+the other site for a group that had failed over (a drill of the failback).
 """
 
 CLEANING = 'cleaning'
@@ -109,7 +110,7 @@ OPERATIONS = (_FAILOVER, _FAILBACK, _TEST_FAILOVER, _TEST_CLEANUP, _SYNC)
 START_FROM = {
     _FAILOVER: (ACTIVE,),
     _FAILBACK: FAILED_OVER_ANY,
-    _TEST_FAILOVER: (ACTIVE,),
+    _TEST_FAILOVER: (ACTIVE,) + FAILED_OVER_ANY,
     _TEST_CLEANUP: (TESTING,),
     _SYNC: (ACTIVE, FAILED_OVER, FAILED_OVER_PARTIAL, TESTING),
 }
@@ -118,8 +119,18 @@ START_FROM = {
 These gates apply whatever the operator asks (``--force`` too).
 """
 
-UNPLANNED_FAILOVER_FROM = (ACTIVE, TESTING)
-"""The statuses an unplanned failover may start from."""
+UNPLANNED_FAILOVER_FROM = (ACTIVE, TESTING) + FAILED_OVER_ANY
+"""The statuses an unplanned failover may start from.
+
+From a failed-over group it brings the workload back to the primary site
+when the site it had moved to is lost (a second disaster).
+"""
+
+ONLY_PROTECTED_FROM = (FAILED_OVER_PARTIAL,)
+"""Statuses whose unplanned failover or test failover leaves out, by itself,
+the members that are not ``protected`` (servers that did not come up on
+the site the group moved to: their source servers never left).
+"""
 
 UNPLANNED_FAILOVER_FORCED_FROM = TRANSITIONAL
 """The statuses a forced unplanned failover may start from too.
@@ -143,7 +154,6 @@ _COMPLETED = {
     _FAILOVER: FAILED_OVER,
     _FAILBACK: ACTIVE,
     _TEST_FAILOVER: TESTING,
-    _TEST_CLEANUP: ACTIVE,
 }
 
 # The table.  Writing the status a group has already changes nothing and
@@ -158,10 +168,13 @@ TRANSITIONS = {
         ERROR: _UNDO_FAILED,
     },
     FAILING_OVER: {
-        FAILED_OVER: 'failover completed',
+        FAILED_OVER: 'failover completed, or an unplanned failover back to '
+                     'the primary site failed or was reverted',
         FAILED_OVER_PARTIAL: 'failover completed, some servers did not '
-                             'come up',
-        ACTIVE: 'failover failed or was reverted',
+                             'come up; or an unplanned failover back to the '
+                             'primary site failed or was reverted',
+        ACTIVE: 'failover failed or was reverted, or an unplanned failover '
+                'back to the primary site completed',
         TESTING: 'unplanned failover of a testing group failed or was '
                  'reverted',
         FAILING_BACK: 'forced unplanned failover failed or was reverted: '
@@ -172,10 +185,16 @@ TRANSITIONS = {
     },
     FAILED_OVER: {
         FAILING_BACK: 'failback started',
+        FAILING_OVER: 'unplanned failover back to the primary site started '
+                      '(the site the group moved to is lost)',
+        TESTING: 'test failover (a drill of the failback) started',
         ERROR: _UNDO_FAILED,
     },
     FAILED_OVER_PARTIAL: {
         FAILING_BACK: 'failback started',
+        FAILING_OVER: 'unplanned failover back to the primary site started '
+                      '(the site the group moved to is lost)',
+        TESTING: 'test failover (a drill of the failback) started',
         ERROR: _UNDO_FAILED,
     },
     FAILING_BACK: {
@@ -189,11 +208,17 @@ TRANSITIONS = {
     TESTING: {
         CLEANING: 'test cleanup started',
         ACTIVE: 'test failover failed, was cancelled or was reverted',
+        FAILED_OVER: 'test failover of a failed-over group failed, was '
+                     'cancelled or was reverted',
+        FAILED_OVER_PARTIAL: 'test failover of a failed-over group failed, '
+                             'was cancelled or was reverted',
         FAILING_OVER: 'unplanned failover started',
         ERROR: _UNDO_FAILED,
     },
     CLEANING: {
         ACTIVE: 'test cleanup completed',
+        FAILED_OVER: 'test cleanup of a failed-over group completed',
+        FAILED_OVER_PARTIAL: 'test cleanup of a failed-over group completed',
         TESTING: 'test cleanup failed and was reverted',
         FAILING_OVER: 'forced unplanned failover started over the test '
                       'cleanup the lost site was running',
@@ -254,12 +279,20 @@ def start_from(operation_type, unplanned=False, force=False):
     return UNPLANNED_FAILOVER_FROM
 
 
-def completed(operation_type, partial=False):
+def completed(operation_type, partial=False, home=False, tested_from=ACTIVE):
     """The status a successful operation leaves the group in.
 
-    ``partial``: some servers of a failover did not come up.  None for a
-    sync, which leaves the status as it is.
+    ``partial``: some servers of a failover did not come up.  ``home``: the
+    failover brought the group back to its primary site (an unplanned
+    failover after the site it had moved to was lost), which ends it
+    ``active`` as a failback does.  ``tested_from``: for a test cleanup,
+    the status the test failover started from.  None for a sync, which
+    leaves the status as it is.
     """
+    if operation_type == _TEST_CLEANUP:
+        return tested_from
+    if operation_type == _FAILOVER and home:
+        return ACTIVE
     if operation_type == _FAILOVER and partial:
         return FAILED_OVER_PARTIAL
     return _COMPLETED.get(operation_type)

@@ -291,6 +291,21 @@ class StorageDriver(object, metaclass=abc.ABCMeta):
         """
 
     @abc.abstractmethod
+    def clone_volumes(self, array, names, overwrite=False):
+        """New volumes on ``array`` with the bytes its volumes hold now.
+
+        A drill of a sync group copies the pod's volumes out of the pod:
+        the copies are plain volumes, and the pod and its volumes are left
+        as they are.
+
+        :param names: ``{volume name: new volume name}``.
+        :param overwrite: replace volumes of those names that exist.
+        :returns: ``{volume name: new volume name}``.
+        :raises: ArrayConflict (a name is taken and ``overwrite`` is false),
+            ArrayNotFound (a source volume).
+        """
+
+    @abc.abstractmethod
     def delete_volumes(self, array, names, eradicate=False):
         """Destroy volumes (those already gone are fine).
 

@@ -138,7 +138,7 @@ class DeleteTestVolumes(_TestCleanupTask):
 
     @staticmethod
     def remove(env, test_id, members, results):
-        undo.remove_volumes(env, test_id, members, results, in_group=False)
+        undo.remove_volumes(env, test_id, members, results, test=True)
 
 
 class DeleteIsolatedNetworks(_TestCleanupTask):
@@ -165,8 +165,7 @@ class RollbackTarget(base.OperationTask):
         results = recorder.members()
         test = env.operation.operation_type == steps.TEST_FAILOVER
         undo.remove_servers(env, operation_id, members, results)
-        undo.remove_volumes(env, operation_id, members, results,
-                            in_group=not test)
+        undo.remove_volumes(env, operation_id, members, results, test=test)
         if test:
             undo.remove_isolated_networks(env, operation_id, members)
             undo.remove_server_groups(env, operation_id, members)

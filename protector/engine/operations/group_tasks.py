@@ -92,8 +92,13 @@ class UpdateProtectionGroup(base.OperationTask):
         results = recorder.members()
         kind = env.operation.operation_type
         if kind == steps.TEST_CLEANUP:
-            db.group_update(env.context, env.group.id,
-                            {'status': group_states.completed(kind)})
+            test = db.operation_get(env.context,
+                                    env.parameters['test_operation_id'])
+            tested_from = (test.parameters or {}).get(
+                'previous_status', group_states.ACTIVE)
+            db.group_update(env.context, env.group.id, {
+                'status': group_states.completed(kind,
+                                                 tested_from=tested_from)})
             _push(env)
             self.done(recorder)
             return
@@ -106,8 +111,9 @@ class UpdateProtectionGroup(base.OperationTask):
             values = self._member(env, member, results.get(member_id, {}))
             partial = partial or values['status'] != 'protected'
             db.member_update(env.context, member_id, values)
+        home = env.target.id == env.group.primary_site_id
         values = {'current_primary_site_id': env.target.id,
-                  'status': group_states.completed(kind, partial)}
+                  'status': group_states.completed(kind, partial, home)}
         if kind == steps.FAILOVER:
             values.update(
                 failover_count=(env.group.failover_count or 0) + 1,

@@ -28,8 +28,11 @@ def _hint(group, action):
     if group.status in group_states.FAILED_OVER_ANY and \
             action == steps.FAILOVER:
         return (" The workload runs on site '%s'; to bring it back run "
-                "'%s protection-group failback %s'."
-                % (group.current_primary_site.name, CLI, name))
+                "'%s protection-group failback %s'. If site '%s' is lost, "
+                "run '%s protection-group failover %s --type unplanned' on "
+                "site '%s'." % (group.current_primary_site.name, CLI, name,
+                                group.current_primary_site.name, CLI, name,
+                                group.primary_site.name))
     if group.status == group_states.TESTING:
         return (" A test failover is in place; remove it with '%s "
                 "protection-group test-cleanup %s'." % (CLI, name))
@@ -73,13 +76,6 @@ def gate(request):
                    "the workload, here site '%s'. According to this site's "
                    "copy, protection group '%s' already runs on site '%s'."
                    % (request.peer.name, group.name, request.local.name))
-    if request.action == steps.TEST_FAILOVER and \
-            group.replication_type == 'sync':
-        raise exception.Conflict(
-            reason="Test failover of protection group '%s' is not "
-                   "available: it uses sync (ActiveCluster) replication, "
-                   "whose pods cannot be cloned without touching "
-                   "production yet. Test with an async group." % group.name)
 
 
 def require_policy(context, group):
@@ -102,7 +98,7 @@ def _members(request):
                    % (request.group.name, CLI, request.group.name))
     member_schema.check(members, request.group.name)
     for member in members:
-        if member['status'] != 'protected' and not request.force:
+        if member['status'] != 'protected' and not request.only_protected:
             raise exception.Conflict(
                 reason="Member %s (%s) of protection group '%s' is %s, not "
                        "protected. Remove it ('%s protection-group "
@@ -321,6 +317,23 @@ def _snapshot(request, env):
                        request.group.name))
 
 
+def _left_to_do(operation):
+    """What a failover or failback left undone on the site it left.
+
+    The servers of members that did not come up on the target are kept on
+    purpose (their only complete copy): they are not in the way.
+    """
+    failed = {f['step'] for f in operation.steps_failed or []}
+    pending = []
+    if steps.REVERSE in failed:
+        pending.append(steps.REVERSE)
+    if steps.CLEANUP_SOURCE in failed and any(
+            m.get('status') == 'active' and not m.get('source_cleaned')
+            for m in operation.members or []):
+        pending.append(steps.CLEANUP_SOURCE)
+    return pending
+
+
 def _previous_move(request):
     """Refuse to move a group whose last move left the old site dirty.
 
@@ -331,8 +344,7 @@ def _previous_move(request):
                                        group_id=request.group.id):
         if operation.operation_type not in (steps.FAILOVER, steps.FAILBACK):
             continue
-        pending = [f['step'] for f in operation.steps_failed or []
-                   if f['step'] in (steps.REVERSE, steps.CLEANUP_SOURCE)]
+        pending = _left_to_do(operation)
         if pending:
             raise exception.Conflict(
                 reason="The %s %s left %s to do on site %s; run '%s "

@@ -6,6 +6,7 @@ keeps this snapshot for its whole run (and across engine restarts), so
 a change of the group meanwhile cannot change what it does halfway.
 """
 
+from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import desired
@@ -58,14 +59,23 @@ class Request(object):
         return self.failover_type == steps.UNPLANNED
 
     @property
-    def members(self):
-        """The members the operation acts on.
+    def only_protected(self):
+        """Whether members that are not ``protected`` are left out.
 
-        With ``force``, members that are not ``protected`` are left out
-        (the pre-flight refuses them otherwise).
+        With ``force`` (the pre-flight refuses them otherwise), and when an
+        unplanned failover or a test failover starts from a partly failed
+        over group: the servers that did not come up never left the
+        primary site.
         """
+        return self.force or (
+            (self.unplanned or self.action == steps.TEST_FAILOVER) and
+            self.group.status in group_states.ONLY_PROTECTED_FROM)
+
+    @property
+    def members(self):
+        """The members the operation acts on."""
         return [m for m in self.all_members if m['status'] == 'protected'
-                or not self.force]
+                or not self.only_protected]
 
     def ranks(self):
         """``[(rank, [member ids])]``, lowest rank first."""

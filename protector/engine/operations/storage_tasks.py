@@ -3,7 +3,8 @@
 Async groups: a replicated snapshot (recovery point) on the target array
 is copied into new array volumes, which Cinder manages into the target
 project.  Sync groups: the pod is taken over on the target array and its
-volumes are managed as they are.
+volumes are managed as they are; a test failover copies the pod's volumes
+out of the pod instead, leaving the pod as it is.
 """
 
 import threading
@@ -23,6 +24,10 @@ from protector.engine.operations import record
 from protector.engine.operations import undo
 
 CONF = cfg.CONF
+
+
+def _test(env):
+    return env.operation.operation_type == steps.TEST_FAILOVER
 
 
 def _iso(value):
@@ -131,7 +136,13 @@ class CreateVolumes(base.OperationTask):
         target = env.array(env.target)
         volume_ids = [v['volume_id'] for m in members.values()
                       for v in m['spec'].get('volumes') or []]
-        if env.is_sync:
+        copies = {env.array_name(v): names.array_copy(
+            operation_id, env.array_name(v)) for v in volume_ids}
+        if env.is_sync and _test(env):
+            # A drill: copies of what the pod holds now.
+            env.storage.clone_volumes(target, copies, overwrite=True)
+            references = {v: copies[env.array_name(v)] for v in volume_ids}
+        elif env.is_sync:
             # Take the pod over: the target keeps it, alone and writable.
             unplanned = env.operation.failover_type == steps.UNPLANNED
             env.storage.unstretch_pod(target, env.replication_group,
@@ -139,8 +150,6 @@ class CreateVolumes(base.OperationTask):
             env.storage.promote_pod(target, env.replication_group)
             references = {v: env.array_name(v) for v in volume_ids}
         else:
-            copies = {env.array_name(v): names.array_copy(
-                operation_id, env.array_name(v)) for v in volume_ids}
             # Nothing has used the copies yet: copying again is harmless.
             env.storage.copy_snapshot_volumes(
                 target, recovery_point['name'], copies, overwrite=True)
@@ -150,7 +159,7 @@ class CreateVolumes(base.OperationTask):
 
     def revert(self, operation_id, members, *args, **kwargs):
         env = group_environment.Environment.of(operation_id)
-        if env.is_sync:
+        if env.is_sync and not _test(env):
             volumes = [env.array_name(v['volume_id'])
                        for m in members.values()
                        for v in m['spec'].get('volumes') or []]
@@ -212,7 +221,7 @@ class ManageTargetVolumes(base.OperationTask):
                 v['volume_id'] for v in volumes])
         base.raise_first(failures)
         group = env.cinder_group(site)
-        if group and env.operation.operation_type != steps.TEST_FAILOVER:
+        if group and not _test(env):
             cloud.add_volumes_to_group(project, group, [
                 v['volume_id'] for vs in managed.values() for v in vs])
         self.done(recorder)
@@ -222,8 +231,7 @@ class ManageTargetVolumes(base.OperationTask):
         env = group_environment.Environment.of(operation_id)
         recorder = record.Recorder(env.context, operation_id)
         undo.remove_volumes(env, operation_id, members, recorder.members(),
-                            in_group=env.operation.operation_type !=
-                            steps.TEST_FAILOVER)
+                            test=_test(env))
 
 
 class ReverseReplication(base.OperationTask):

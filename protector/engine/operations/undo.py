@@ -81,7 +81,11 @@ def remove_servers(env, operation_id, members, results):
 
 
 def array_copies(env, operation_id, members):
-    """Names of the array copies an operation makes (async groups)."""
+    """Names of the array copies an operation makes.
+
+    Every operation of an async group makes them; of a sync group, only a
+    test failover (the others take over the pod's own volumes).
+    """
     copies = []
     for member in members.values():
         for volume in member['spec'].get('volumes') or []:
@@ -90,11 +94,12 @@ def array_copies(env, operation_id, members):
     return copies
 
 
-def remove_volumes(env, operation_id, members, results, in_group=True):
+def remove_volumes(env, operation_id, members, results, test=False):
     """Delete the volumes and array copies an operation made on the target.
 
     Cinder frees the array objects of the volumes it deletes; copies that
-    were never managed are destroyed on the array.
+    were never managed are destroyed on the array.  ``test``: the
+    operation is a test failover, whose volumes are in no Cinder group.
     """
     site = env.target
     cloud, project = env.cloud(site), env.project(site)
@@ -108,7 +113,7 @@ def remove_volumes(env, operation_id, members, results, in_group=True):
                 project, name=name))
             cloud.discard_adoption(name, CONF.engine.volume_timeout)
     cinder_group = env.cinder_group(site)
-    if in_group and cinder_group and volume_ids:
+    if not test and cinder_group and volume_ids:
         cloud.remove_volumes_from_group(project, cinder_group,
                                         sorted(volume_ids))
 
@@ -117,7 +122,7 @@ def remove_volumes(env, operation_id, members, results, in_group=True):
         cloud.wait_for_volume(project, volume_id, 'DELETED',
                               CONF.engine.volume_timeout)
     base.raise_first(base.each(delete, sorted(volume_ids)))
-    if not env.is_sync:
+    if test or not env.is_sync:
         env.storage.delete_volumes(env.array(site),
                                    array_copies(env, operation_id, members))
 

@@ -121,3 +121,13 @@ class FakePodMixin(object):
 
     def demote_pod(self, array, name):
         return self._promotion(array, name, 'demoted')
+
+    def clone_volumes(self, array, names, overwrite=False):
+        def clone(found):
+            for source_volume, new_name in names.items():
+                data = found.volume(source_volume, 'copy %s' % new_name)
+                found.create_volume(new_name, bytes(data),
+                                    overwrite=overwrite)
+            return dict(names)
+        return self._do(array, 'volumes %s' % ', '.join(sorted(names)),
+                        'clone', clone)

@@ -103,3 +103,14 @@ class PodMixin(object):
         array = base.array_ref(array)
         self._call(array, 'pod %s' % name, 'demote', 'demote_pod', name)
         return self.pod_status(array, name)
+
+    def clone_volumes(self, array, names, overwrite=False):
+        array = base.array_ref(array)
+        for source_volume, new_name in names.items():
+            self._call(array, 'volume %s' % new_name,
+                       'copy %s into' % source_volume, 'copy_volume',
+                       source_volume, new_name, overwrite=bool(overwrite),
+                       idempotent=bool(overwrite))
+        LOG.info('Array %(array)s: %(count)d volume(s) cloned',
+                 {'array': array.url, 'count': len(names)})
+        return dict(names)

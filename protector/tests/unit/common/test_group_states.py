@@ -94,13 +94,17 @@ class TestTable(testtools.TestCase):
     def test_where_each_operation_starts(self):
         self.assertEqual({
             PLANNED_FAILOVER: (gs.ACTIVE,),
-            UNPLANNED_FAILOVER: (gs.ACTIVE, gs.TESTING),
+            UNPLANNED_FAILOVER: (gs.ACTIVE, gs.TESTING, gs.FAILED_OVER,
+                                 gs.FAILED_OVER_PARTIAL),
             FORCED_UNPLANNED_FAILOVER: (gs.ACTIVE, gs.TESTING,
+                                        gs.FAILED_OVER,
+                                        gs.FAILED_OVER_PARTIAL,
                                         gs.FAILING_OVER, gs.FAILING_BACK,
                                         gs.CLEANING),
             (steps.FAILBACK, False, False): (gs.FAILED_OVER,
                                              gs.FAILED_OVER_PARTIAL),
-            (steps.TEST_FAILOVER, False, False): (gs.ACTIVE,),
+            (steps.TEST_FAILOVER, False, False): (gs.ACTIVE, gs.FAILED_OVER,
+                                                  gs.FAILED_OVER_PARTIAL),
             (steps.TEST_CLEANUP, False, False): (gs.TESTING,),
             (steps.SYNC, False, False): (gs.ACTIVE, gs.FAILED_OVER,
                                          gs.FAILED_OVER_PARTIAL,
@@ -115,8 +119,14 @@ class TestTable(testtools.TestCase):
                 self.assertEqual(steps.SYNC, kind)
                 self.assertIsNone(gs.completed(kind))
                 continue
-            ends = {gs.completed(kind), gs.completed(kind, partial=True)}
+            ends = {gs.completed(kind), gs.completed(kind, partial=True),
+                    gs.completed(kind, home=True)}
             for status in gs.start_from(kind, unplanned, force):
+                if kind == steps.TEST_FAILOVER:
+                    # Its cleanup ends where it started.
+                    self.assertTrue(gs.allowed(
+                        gs.CLEANING, gs.completed(steps.TEST_CLEANUP,
+                                                  tested_from=status)))
                 # create_dr_record, and its revert.
                 self.assertTrue(gs.allowed(status, entered),
                                 (kind, status))
@@ -132,13 +142,20 @@ class TestTable(testtools.TestCase):
     def test_what_operations_end_in(self):
         self.assertEqual(
             [gs.FAILED_OVER, gs.FAILED_OVER_PARTIAL, gs.ACTIVE, gs.ACTIVE,
-             gs.TESTING, gs.ACTIVE],
+             gs.ACTIVE, gs.ACTIVE, gs.TESTING, gs.ACTIVE, gs.FAILED_OVER,
+             gs.FAILED_OVER_PARTIAL],
             [gs.completed(steps.FAILOVER),
              gs.completed(steps.FAILOVER, partial=True),
+             # An unplanned failover back to the primary site.
+             gs.completed(steps.FAILOVER, home=True),
+             gs.completed(steps.FAILOVER, partial=True, home=True),
              gs.completed(steps.FAILBACK),
              gs.completed(steps.FAILBACK, partial=True),
              gs.completed(steps.TEST_FAILOVER),
-             gs.completed(steps.TEST_CLEANUP)])
+             gs.completed(steps.TEST_CLEANUP),
+             gs.completed(steps.TEST_CLEANUP, tested_from=gs.FAILED_OVER),
+             gs.completed(steps.TEST_CLEANUP,
+                          tested_from=gs.FAILED_OVER_PARTIAL)])
 
     def test_any_status_may_end_in_error(self):
         for status in gs.ALL:
@@ -158,11 +175,10 @@ class TestTable(testtools.TestCase):
         for current, new in (
                 (gs.ACTIVE, gs.FAILED_OVER), (gs.ACTIVE, gs.FAILING_BACK),
                 (gs.ACTIVE, gs.CLEANING), (gs.FAILED_OVER, gs.ACTIVE),
-                (gs.FAILED_OVER, gs.FAILING_OVER),
-                (gs.FAILED_OVER, gs.TESTING),
+                (gs.FAILED_OVER, gs.CLEANING),
                 (gs.FAILED_OVER, gs.FAILED_OVER_PARTIAL),
-                (gs.TESTING, gs.FAILED_OVER), (gs.TESTING, gs.FAILING_BACK),
-                (gs.CLEANING, gs.FAILED_OVER),
+                (gs.TESTING, gs.FAILING_BACK),
+                (gs.CLEANING, gs.FAILING_BACK),
                 (gs.FAILING_OVER, gs.FAILING_BACK + 'x')):
             self.assertFalse(gs.allowed(current, new), (current, new))
             self.assertRaises(exception.InvalidStateTransition, gs.check,

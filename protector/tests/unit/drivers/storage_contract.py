@@ -572,6 +572,33 @@ class StorageDriverContract(object):
             self.source, pod)['promotion_status'])
         self.assertEqual(data, self.read_volume(self.source, in_pod))
 
+    def test_a_clone_of_a_pod_leaves_the_pod_as_it_was(self):
+        vol = self.volume(data=os.urandom(64 * 1024))
+        pod = self.unique('pod')
+        self.driver.ensure_pod(self.source, self.target, pod, [vol])
+        self.quietly(self.driver.unstretch_pod, self.source, pod)
+        in_pod = '%s::%s' % (pod, vol)
+        self.assertTrue(self.wait_healthy(self.target, pod)['healthy'])
+        data = self.read_volume(self.target, in_pod)
+        clone = self.new_name(self.target)
+
+        self.assertEqual({in_pod: clone}, self.driver.clone_volumes(
+            self.target, {in_pod: clone}))
+
+        self.assertEqual(data, self.read_volume(self.target, clone))
+        status = self.driver.pod_status(self.target, pod)
+        self.assertTrue(status['healthy'], status)
+        self.assertEqual([in_pod], status['volumes'])
+        self.assertEqual(data, self.read_volume(self.source, in_pod))
+        self.raises(errors.ArrayConflict, self.driver.clone_volumes,
+                    self.target, {in_pod: clone})
+        self.assertEqual({in_pod: clone}, self.driver.clone_volumes(
+            self.target, {in_pod: clone}, overwrite=True))
+        missing = self.unique('volume')
+        exc = self.raises(errors.ArrayNotFound, self.driver.clone_volumes,
+                          self.target, {missing: self.new_name(self.target)})
+        self.assertIn(missing, str(exc))
+
     def test_an_unknown_pod_is_a_typed_error(self):
         pod = self.unique('nopod')
         exc = self.raises(errors.ArrayNotFound, self.driver.pod_status,

@@ -90,14 +90,14 @@ class TestUnplannedFailover(base.OperationTestCase):
         self.assertIn('An unplanned failover runs on the site that takes '
                       "over the workload, here site 'site-a'", error.msg)
 
-    def test_refused_when_failed_over(self):
+    def test_refused_on_the_site_the_group_moved_to(self):
         self.lose_site_a()
         self.start('failover', type='unplanned')
 
         error = self.assertRaises(exception.Conflict, self.start,
                                   'failover', type='unplanned')
-        self.assertIn('is failed_over; an unplanned failover starts only '
-                      'from active or testing', error.msg)
+        self.assertIn("An unplanned failover runs on the site that takes "
+                      "over the workload, here site 'site-a'", error.msg)
 
     def test_chosen_recovery_point(self):
         ref = self.sites.array_ref('site-a')
