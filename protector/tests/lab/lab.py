@@ -99,15 +99,20 @@ def wait_for(predicate, what, timeout=WAIT, interval=1.0):
         time.sleep(interval)
 
 
+def array_file(site, name):
+    """The file that is the array volume ``name`` of ``site``'s array."""
+    return os.path.join(os.environ['PROTECTOR_LAB_DIR'], site, 'volumes',
+                        name)
+
+
 def volume_file(site, volume_id):
     """The file that is the Cinder volume (and its array volume)."""
-    return os.path.join(os.environ['PROTECTOR_LAB_DIR'], site, 'volumes',
-                        'volume-%s' % volume_id)
+    return array_file(site, 'volume-%s' % volume_id)
 
 
-def write(site, volume_id, offset, data):
-    """Write into a volume, as the server using it would."""
-    fd = os.open(volume_file(site, volume_id), os.O_WRONLY)
+def write_file(path, offset, data):
+    """Write into a volume's file, as the server using it would."""
+    fd = os.open(path, os.O_WRONLY)
     try:
         os.pwrite(fd, data, offset)
         os.fsync(fd)
@@ -115,7 +120,15 @@ def write(site, volume_id, offset, data):
         os.close(fd)
 
 
-def read(site, volume_id, offset, length):
-    with open(volume_file(site, volume_id), 'rb') as f:
+def read_file(path, offset, length):
+    with open(path, 'rb') as f:
         f.seek(offset)
         return f.read(length)
+
+
+def write(site, volume_id, offset, data):
+    write_file(volume_file(site, volume_id), offset, data)
+
+
+def read(site, volume_id, offset, length):
+    return read_file(volume_file(site, volume_id), offset, length)

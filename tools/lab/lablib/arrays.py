@@ -155,7 +155,11 @@ class Array(object):
         return data
 
     def connect(self, peer):
-        """Connect this array to peer for replication (once)."""
+        """Connect this array to peer for replication (once).
+
+        Of both types: protection groups replicate asynchronously, and
+        ActiveCluster pods (sync groups) need ``sync-replication``.
+        """
         names = [c['array_name'] for c in self.call('GET',
                                                     'array/connection')]
         if peer.site.array_name in names:
@@ -164,7 +168,8 @@ class Array(object):
                         {'connection_key': True})['connection_key']
         self.call('POST', 'array/connection',
                   {'management_address': peer.site.array_address,
-                   'connection_key': key, 'type': ['replication']})
+                   'connection_key': key,
+                   'type': ['async-replication', 'sync-replication']})
         return True
 
     def sees(self, peer):
