@@ -34,6 +34,15 @@ own records alone.
    from the newest replicated snapshot; site A comes back stale,
    ``sync-force`` repairs it, ``operation cleanup`` removes the old
    servers, and a failback brings the application home.
+6. A drill of the failback: after a planned failover to site B, a test
+   failover boots copies on site A from the recovery point that reverse
+   replication left on array A; production on site B runs on untouched;
+   test cleanup leaves nothing on site A and the group failed over.
+7. A second disaster: site B's protector and Nova stop; site A takes the
+   application back from its own array (the bytes of the newest recovery
+   point replicated from B) and the group is active on site A again; site
+   B comes back stale, ``sync-force`` from site A repairs it, and
+   ``operation cleanup`` removes the servers left on site B.
 """
 
 import json
@@ -368,3 +377,81 @@ def test_5_unplanned_failover_while_site_a_is_down(protected):
     assert sorted(app_servers('site-a')) == sorted(SERVERS)
     assert_marks('site-a', marks)
     assert {} == app_servers('site-b')
+
+
+def test_6_a_drill_of_the_failback_on_site_a(protected):
+    operate('failover', GROUP, *MAPPING)
+    marks = write_marks('site-b', 'the drill point, on site B')
+    lab.cli('protection-group', 'sync', GROUP, '--wait', cloud='site-b')
+    written_later = write_marks('site-b', 'after the drill point')
+    production = {n: s.id for n, s in app_servers('site-b').items()}
+    before_a = {'volumes': project_volumes('site-a'),
+                'array': array_volumes('A'), 'ports': ports('site-a')}
+
+    operation = operate('test-failover', GROUP, *MAPPING, cloud='site-b')
+
+    assert (operation['source_site'], operation['target_site']) == \
+        ('site-b', 'site-a')
+    shown = group(cloud='site-b')
+    assert (shown['status'], shown['current_primary_site']) == \
+        ('testing', 'site-b')
+    copies = app_servers('site-a')
+    assert sorted(copies) == sorted(SERVERS)
+    assert all(s.status == 'ACTIVE' for s in copies.values())
+    assert_marks('site-a', marks)
+    servers_b = app_servers('site-b')
+    assert production == {n: s.id for n, s in servers_b.items()}
+    assert all(s.status == 'ACTIVE' for s in servers_b.values())
+    assert_marks('site-b', written_later)
+
+    operate('test-cleanup', GROUP, cloud='site-b')
+
+    assert group(cloud='site-b')['status'] == 'failed_over'
+    assert group()['status'] == 'failed_over'
+    assert {} == app_servers('site-a')
+    assert before_a == {'volumes': project_volumes('site-a'),
+                        'array': array_volumes('A'),
+                        'ports': ports('site-a')}
+    assert production == {n: s.id for n, s in app_servers('site-b').items()}
+
+
+def test_7_a_second_disaster_brings_the_application_home(protected):
+    marks = write_marks('site-b', 'replicated before the second disaster')
+    lab.cli('protection-group', 'sync', GROUP, '--wait', cloud='site-b')
+    write_marks('site-b', 'lost in the second disaster')
+    count = group()['failover_count']
+    lab.labctl('stop', 'site-b', 'protector-api', 'protector-engine',
+               'nova-api', 'nova-compute')
+    try:
+        operation = operate('failover', GROUP, '--type', 'unplanned',
+                            *MAPPING)
+        assert (operation['source_site'], operation['target_site']) == \
+            ('site-b', 'site-a')
+        servers = app_servers('site-a')
+        assert sorted(servers) == sorted(SERVERS)
+        assert all(s.status == 'ACTIVE' for s in servers.values())
+        assert_marks('site-a', marks)
+        shown = group()
+        assert (shown['status'], shown['current_primary_site'],
+                shown['failover_count']) == ('active', 'site-a', count + 1)
+    finally:
+        lab.labctl('up')
+
+    # Site B is back with its old copy of the group: stale, and refused.
+    assert group(cloud='site-b')['current_primary_site'] == 'site-b'
+    rc, _, err = lab.run('protection-group', 'set', GROUP, '--description',
+                         'changed on the stale site', check=False,
+                         cloud='site-b')
+    assert rc != 0 and 'sync-force' in err, err
+    lab.cli('protection-group', 'sync-force', GROUP)
+    repaired = group(cloud='site-b')
+    assert (repaired['current_primary_site'], repaired['status'],
+            repaired['sync_status']) == ('site-a', 'active', 'IN SYNC')
+
+    # The servers left on site B go only when the operator says so.
+    assert sorted(app_servers('site-b')) == sorted(SERVERS)
+    lab.cli('operation', 'cleanup', operation['operation_id'], '--wait')
+    assert {} == app_servers('site-b')
+    assert len(array_volumes('A')) == NAPP_VOLUMES
+    # Protected again: site A replicates to site B.
+    lab.cli('protection-group', 'sync', GROUP, '--wait')
