@@ -11,6 +11,17 @@ _MAPPINGS = {key: _MAP for key in (
     'security_group_mapping', 'image_mapping')}
 _FORCE = {'type': 'boolean'}
 _POINT = dict(common.IDENTIFIER, type=['string', 'null'])
+# Accepted false only: a failover always stops the servers of the source
+# site before it starts them on the target, and the same server running
+# on both sites at once is what a test failover (a drill) is for.
+_RETAIN_PRIMARY = {
+    'const': False,
+    'description': "must be false: a failover stops the servers on the "
+                   "source site before it starts them on the target site. "
+                   "To run copies of them on the target site while the "
+                   "source site's servers keep running, start a drill "
+                   "with 'openstack protector protection-group "
+                   "test-failover'"}
 
 
 def _options(**extra):
@@ -25,7 +36,8 @@ _EMPTY = {'type': 'object', 'additionalProperties': False,
 
 ACTIONS = {
     'failover': _options(type={'enum': ['planned', 'unplanned']},
-                         recovery_point=_POINT),
+                         recovery_point=_POINT,
+                         retain_primary=_RETAIN_PRIMARY),
     'failback': _options(),
     'test_failover': _options(recovery_point=_POINT,
                               isolated_network={'type': 'boolean'}),

@@ -16,68 +16,29 @@ from protector.tests.functional import two_sites as lab
 GROUPS = ['page-%d' % i for i in range(7)]
 
 
-def _site_args(env, name):
-    return [name, '--auth-url', env.keystone.auth_url,
-            '--username', 'protector',
-            '--password', env.keystone.PASSWORDS['protector'],
-            '--project-name', 'service',
-            '--region-name', lab.REGIONS[name]]
-
-
-def _ensure_sites(env):
-    """Register both sites on both sites; return what was registered."""
-    added = []
-    for cloud in ('admin', 'admin-b'):
-        known = {s['Name'] for s in env.cli_json(cloud, 'site', 'list')}
-        for name in ('site-a', 'site-b'):
-            if name not in known:
-                env.cli(cloud, 'site', 'create', *_site_args(env, name))
-                added.append((cloud, name))
-    return added
-
-
-def _ensure_mappings(env, project):
-    added = []
-    for cloud, peer in (('admin', 'site-b'), ('admin-b', 'site-a')):
-        known = env.cli_json(cloud, 'tenant-mapping', 'list')
-        if any(m['Local Project'] == project and m['Remote Site'] == peer
-               for m in known):
-            continue
-        mapping = env.cli_json(cloud, 'tenant-mapping', 'create',
-                               '--local-project', project,
-                               '--remote-site', peer,
-                               '--remote-project', project)
-        added.append((cloud, mapping['id']))
-    return added
-
-
 @pytest.fixture(scope='module')
 def groups(two_sites):
     """Seven groups of project-b, created in order; their ids."""
     project_b = two_sites.projects['project-b']
-    sites = _ensure_sites(two_sites)
-    mappings = _ensure_mappings(two_sites, project_b)
     path = '/v1/%s/protection-groups' % project_b
     ids = []
-    try:
-        for name in GROUPS:
-            response = two_sites.rest(
-                'POST', 'site-a', path, 'member-b',
-                json={'protection_group': {
-                    'name': name, 'replication_type': 'async',
-                    'primary_site': 'site-a', 'secondary_site': 'site-b',
-                    'volume_type': lab.VOLUME_TYPE}})
-            assert response.status_code == 201, response.text
-            ids.append(response.json()['protection_group']['id'])
-        yield ids
-    finally:
-        for group_id in ids:
-            two_sites.rest('DELETE', 'site-a', path + '/' + group_id,
-                           'member-b')
-        for cloud, mapping_id in mappings:
-            two_sites.cli(cloud, 'tenant-mapping', 'delete', mapping_id)
-        for cloud, name in sites:
-            two_sites.cli(cloud, 'site', 'delete', name)
+    with two_sites.registered(project_b):
+        try:
+            for name in GROUPS:
+                response = two_sites.rest(
+                    'POST', 'site-a', path, 'member-b',
+                    json={'protection_group': {
+                        'name': name, 'replication_type': 'async',
+                        'primary_site': 'site-a',
+                        'secondary_site': 'site-b',
+                        'volume_type': lab.VOLUME_TYPE}})
+                assert response.status_code == 201, response.text
+                ids.append(response.json()['protection_group']['id'])
+            yield ids
+        finally:
+            for group_id in ids:
+                two_sites.rest('DELETE', 'site-a', path + '/' + group_id,
+                               'member-b')
 
 
 def _names(env, *args):

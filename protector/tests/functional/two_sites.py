@@ -181,6 +181,48 @@ class TwoSites(object):
         return json.loads(self.cli(cloud, *(list(args) + ['-f', 'json']))
                           .stdout)
 
+    def _site_args(self, name):
+        return [name, '--auth-url', self.keystone.auth_url,
+                '--username', 'protector',
+                '--password', self.keystone.PASSWORDS['protector'],
+                '--project-name', 'service',
+                '--region-name', REGIONS[name]]
+
+    @contextlib.contextmanager
+    def registered(self, project):
+        """Both sites registered on both, ``project`` mapped, in the block.
+
+        What was missing (a site, the mapping of ``project`` to itself on
+        the peer) is added, and removed again at the end: a module that
+        uses it leaves the sites as it found them, so the order of the
+        modules does not matter.
+        """
+        sites, mappings = [], []
+        try:
+            for cloud in ('admin', 'admin-b'):
+                known = {s['Name'] for s in self.cli_json(cloud, 'site',
+                                                          'list')}
+                for name in ('site-a', 'site-b'):
+                    if name not in known:
+                        self.cli(cloud, 'site', 'create',
+                                 *self._site_args(name))
+                        sites.append((cloud, name))
+            for cloud, peer in (('admin', 'site-b'), ('admin-b', 'site-a')):
+                known = self.cli_json(cloud, 'tenant-mapping', 'list')
+                if not any(m['Local Project'] == project and
+                           m['Remote Site'] == peer for m in known):
+                    mapping = self.cli_json(
+                        cloud, 'tenant-mapping', 'create',
+                        '--local-project', project, '--remote-site', peer,
+                        '--remote-project', project)
+                    mappings.append((cloud, mapping['id']))
+            yield
+        finally:
+            for cloud, mapping_id in mappings:
+                self.cli(cloud, 'tenant-mapping', 'delete', mapping_id)
+            for cloud, name in sites:
+                self.cli(cloud, 'site', 'delete', name)
+
     def rest(self, method, site, path, user, project=None, **kwargs):
         """Plain REST with a real token; keep the body for scanning."""
         token = self.keystone.token(user, project)

@@ -205,12 +205,27 @@ class Failover(_RecoveryOperation):
             '--recovery-point', metavar='<recovery-point>',
             help='Use this replicated snapshot (see recovery-point list) '
                  'instead of the newest one')
+        retain = parser.add_mutually_exclusive_group()
+        retain.add_argument(
+            '--no-retain-primary', dest='retain_primary',
+            action='store_false', default=None,
+            help='Stop the servers on the source site before starting '
+                 'them on the target site (what every failover does; '
+                 'sends retain_primary=false)')
+        retain.add_argument(
+            '--retain-primary', dest='retain_primary', action='store_true',
+            default=None,
+            help='Keep the servers on the source site running: refused, '
+                 'a server running on both sites at once is what '
+                 'test-failover (a drill) is for')
 
     def options(self, parsed_args):
         options = super().options(parsed_args)
         options['type'] = parsed_args.failover_type
         if parsed_args.recovery_point:
             options['recovery_point'] = parsed_args.recovery_point
+        if parsed_args.retain_primary is not None:
+            options['retain_primary'] = parsed_args.retain_primary
         return options
 
 

@@ -84,6 +84,29 @@ class TestDROperationsAPI(base.APITestCase):
                          "Invalid field 'failover.type'")
         self.assertEqual([], db.operation_list(self.context))
 
+    def test_retain_primary_false_is_a_planned_failover(self):
+        response = self.act({'failover': {'retain_primary': False}})
+
+        self.assertEqual(202, response.status_int, response.text)
+        operation = response.json_body['operation']
+        self.assertEqual('planned', operation['failover_type'])
+        self.assertEqual('completed', self.finished(operation['id'])['status'])
+
+    def test_retain_primary_true_is_refused_before_anything_changes(self):
+        for value in (True, 'yes'):
+            response = self.act({'failover': {'retain_primary': value}})
+
+            self.assertError(
+                response, 400, "Invalid field 'failover.retain_primary': "
+                'must be false: a failover stops the servers on the source '
+                'site', "start a drill with 'openstack protector "
+                "protection-group test-failover'")
+            self.assertEqual('invalid_request',
+                             response.json_body['error']['error_code'])
+        self.assertEqual([], db.operation_list(self.context))
+        self.assertEqual(group_states.ACTIVE,
+                         db.group_get(self.context, self.group.id).status)
+
     def test_a_reader_cannot_start_an_operation(self):
         self.assertError(self.act({'sync': {}}, READER), 403)
 

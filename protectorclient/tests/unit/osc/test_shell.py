@@ -16,8 +16,10 @@ from cliff import commandmanager
 import testtools
 
 from protectorclient import exceptions
+from protectorclient.osc.v1 import dr_operations
 from protectorclient.osc.v1 import plans
 from protectorclient.osc.v1 import protection_groups
+from protectorclient.tests.unit import test_client
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__),
                                          *[os.pardir] * 4))
@@ -51,17 +53,22 @@ class ProtectorApp(app.App):
         self.client_manager = mock.Mock()
 
 
+def keep_root_logger(test):
+    """Undo what a cliff application does to the root logger."""
+    root = logging.getLogger('')
+    handlers, level = list(root.handlers), root.level
+
+    def restore():
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    test.addCleanup(restore)
+
+
 class TestShell(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        root = logging.getLogger('')
-        handlers, level = list(root.handlers), root.level
-
-        def restore():
-            root.handlers[:] = handlers
-            root.setLevel(level)
-        self.addCleanup(restore)
+        keep_root_logger(self)
         self.app = ProtectorApp({
             'protector protection-group plan-import': plans.ImportPlan,
             'protector protection-group sync-status':
@@ -100,6 +107,39 @@ class TestShell(testtools.TestCase):
         self.assertEqual(0, rc)
         self.assertIn('| Sync Status      | IN SYNC |',
                       self.app.stdout.getvalue())
+
+
+class TestFailoverRetainPrimary(test_client.ClientTestCase):
+    """``--retain-primary`` reaches the server, whose refusal is shown."""
+
+    REFUSAL = ("Invalid field 'failover.retain_primary': must be false: a "
+               "failover stops the servers on the source site before it "
+               "starts them on the target site. To run copies of them on "
+               "the target site while the source site's servers keep "
+               "running, start a drill with 'openstack protector "
+               "protection-group test-failover' (got true).")
+
+    def setUp(self):
+        super().setUp()
+        keep_root_logger(self)
+        self.app = ProtectorApp({
+            'protector protection-group failover': dr_operations.Failover})
+        self.app.client_manager.protector = self.client
+        self.http.post(self.tenant('protection-groups/web/action'),
+                       status_code=400, json={'error': {
+                           'code': 400, 'title': 'Bad Request',
+                           'error_code': 'invalid_request',
+                           'message': self.REFUSAL}})
+
+    def test_the_refusal_names_test_failover(self):
+        rc = self.app.run(['protector', 'protection-group', 'failover',
+                           'web', '--retain-primary'])
+
+        self.assertEqual(1, rc)
+        self.assertEqual({'failover': {'type': 'planned',
+                                       'retain_primary': True}},
+                         self.last().json())
+        self.assertEqual(self.REFUSAL + '\n', self.app.stderr.getvalue())
 
 
 class TestEntryPoints(testtools.TestCase):

@@ -58,6 +58,20 @@ class TestStartOperation(fakes.TestCommand):
             recovery_point='rp-1',
             network_mapping={'a': 'b', 'c': 'd'})
 
+    def test_retain_primary_is_sent_only_when_given(self):
+        for flag, value in (('--no-retain-primary', False),
+                            ('--retain-primary', True)):
+            self.client.protection_groups.action.reset_mock()
+            self.run_command(dr_operations.Failover, ['pg', flag])
+
+            self.client.protection_groups.action.assert_called_once_with(
+                'pg', 'failover', type='planned', retain_primary=value)
+
+    def test_retain_primary_and_its_negation_exclude_each_other(self):
+        self.assertRaises(fakes.ParserError, self.run_command,
+                          dr_operations.Failover,
+                          ['pg', '--retain-primary', '--no-retain-primary'])
+
     def test_a_bad_pair_is_refused(self):
         self.assertRaises(exceptions.CommandError, self.run_command,
                           dr_operations.Failover,
