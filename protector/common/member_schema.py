@@ -70,8 +70,9 @@ SPEC = {
 
 OVERRIDES = {
     'type': 'object',
-    'properties': {key: recovery_plan.DEVICE['properties'][key]
-                   for key in recovery_plan.OVERRIDES},
+    'properties': dict({key: recovery_plan.DEVICE['properties'][key]
+                        for key in recovery_plan.OVERRIDES},
+                       **{recovery_plan.DEVICE_NAME: _TEXT}),
 }
 
 RANK = recovery_plan.DEVICE['properties']['rank']

@@ -1,9 +1,15 @@
-"""Recovery plans in the ``devices`` + ``subnets`` JSON shape.
+"""Recovery plans in the Acura DR plan format: ``devices`` + ``subnets``.
 
-A plan gives every member a rank (boot order), a boot condition and
-per-server overrides.  Import checks the whole plan and reports every
-problem at once, each named by its path in the document, so a plan is
-fixed in one round trip.
+A plan gives every member a rank (boot order), a boot condition and the
+settings of its server on the recovery site; ``subnets`` describes the
+subnets its ports are on, ``subnet_id`` being the subnet on the recovery
+site.  Every key of the format is accepted: those OpenStack has a meaning
+for are applied by the operations, the others are kept (``plan_keys``).
+An imported plan is stored as it was written (each member keeps its
+device, under its name in the plan), so its export is the same document.
+
+Import checks the whole plan and reports every problem at once, each
+named by its path in the document, so a plan is fixed in one round trip.
 """
 
 import ipaddress
@@ -12,8 +18,11 @@ import jsonschema
 from oslo_utils import netutils
 
 from protector.common import exception
+from protector.common import plan_keys
 
 BOOT_CONDITION = {
+    'x-message': ('boot_condition must be {"type": "wait", "delay_seconds": '
+                  'N}, {"type": "active"} or {"type": "tcp", "port": N}'),
     'oneOf': [
         {'type': 'object', 'additionalProperties': False,
          'required': ['type', 'delay_seconds'],
@@ -35,16 +44,42 @@ BOOT_CONDITION = {
     ],
 }
 
-PORT = {
-    'type': 'object', 'additionalProperties': False,
-    'required': ['name', 'subnet'],
-    'properties': {
-        'name': {'type': 'string', 'minLength': 1},
-        'subnet': {'type': 'string', 'minLength': 1},
-        'ip': {'type': 'string'},
-        'mac': {'type': 'string'},
-        'floating_ip': {'type': 'boolean'},
-    },
+# Acura writes booleans as JSON booleans or as text ("config_drive":
+# "true").
+FLAG = {'enum': [True, False, 'true', 'false', 'True', 'False'],
+        'x-message': 'must be true or false'}
+ADDRESSES = {'type': 'array', 'items': {'type': 'string'}}
+# Neutron's smallest MTU is IPv4's 68.
+MTU = {'type': 'integer', 'minimum': 68, 'maximum': 65535}
+HOSTNAME = {
+    'type': ['boolean', 'string'],
+    'pattern': r'^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+               r'(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$',
+    'x-message': 'must be true, false or a host name such as web-01 '
+                 '(letters, digits and hyphens, dots between labels)',
+}
+
+PORT_FIELDS = {
+    'name': {'type': 'string', 'minLength': 1},
+    'subnet': {'type': 'string', 'minLength': 1},
+    'ip': {'type': 'string'},
+    'mac': {'type': 'string'},
+    'floating_ip': FLAG,
+    'routing_allowed': FLAG,
+    'gateway_ip': {'type': 'string'},
+    'dns_nameservers': ADDRESSES,
+    'mtu': MTU,
+}
+PORT_FIELDS.update({key: {} for key in plan_keys.PORT})
+# Ports are a list ([{"name": "port_0", ...}]) or, as in Acura's own
+# examples, an object keyed by port name ({"port_0": {...}}).
+PORTS = {
+    'type': ['array', 'object'],
+    'items': {'type': 'object', 'additionalProperties': False,
+              'required': ['name', 'subnet'], 'properties': PORT_FIELDS},
+    'additionalProperties': {'type': 'object', 'additionalProperties': False,
+                             'required': ['subnet'],
+                             'properties': PORT_FIELDS},
 }
 
 DEVICE = {
@@ -54,37 +89,83 @@ DEVICE = {
         'id': {'type': 'string'},
         'rank': {'type': 'integer', 'minimum': 0, 'maximum': 1000},
         'boot_condition': BOOT_CONDITION,
-        'ports': {'type': 'array', 'items': PORT},
+        'ports': PORTS,
         'flavor': {'type': 'string', 'minLength': 1},
         'security_groups': {'type': 'array',
                             'items': {'type': 'string', 'minLength': 1}},
         'availability_zone': {'type': 'string'},
         'key_name': {'type': 'string'},
         'user_data': {'type': 'string'},
+        'rclocal_script': {'type': 'string'},
         'meta': {'type': 'object',
                  'additionalProperties': {'type': 'string'}},
         'scheduler_hints': {'type': 'object'},
+        'config_drive': FLAG,
+        'hostname': HOSTNAME,
+        # An object, or Acura's "key=value,key=value" text.
+        'custom_image_metadata': {
+            'type': ['object', 'string'],
+            'additionalProperties': {'type': 'string'}},
     },
 }
+DEVICE['properties'].update({key: {} for key in plan_keys.DEVICE})
+
+SUBNET = {
+    'type': 'object', 'additionalProperties': False,
+    'required': ['cidr'],
+    'properties': {'cidr': {'type': 'string'},
+                   'subnet_id': {'type': 'string'},
+                   'name': {'type': 'string'},
+                   'gateway_ip': {'type': 'string'},
+                   'dns_nameservers': ADDRESSES,
+                   'mtu': MTU}}
 
 PLAN = {
     'type': 'object', 'additionalProperties': False,
     'required': ['devices'],
     'properties': {
         'devices': {'type': 'object', 'additionalProperties': DEVICE},
-        'subnets': {
-            'type': 'object',
-            'additionalProperties': {
-                'type': 'object', 'additionalProperties': False,
-                'required': ['cidr'],
-                'properties': {'cidr': {'type': 'string'},
-                               'subnet_id': {'type': 'string'},
-                               'name': {'type': 'string'}}}},
+        'subnets': {'type': 'object', 'additionalProperties': SUBNET},
     },
 }
 
-OVERRIDES = ('ports', 'flavor', 'security_groups', 'availability_zone',
-             'key_name', 'user_data', 'meta', 'scheduler_hints')
+# What a member keeps of its device besides rank and boot condition.
+OVERRIDES = tuple(key for key in DEVICE['properties']
+                  if key not in ('rank', 'boot_condition'))
+# The name of the member's device in the imported plan, kept with its
+# overrides; a member without it has never been planned (or was planned
+# before plans were kept whole) and exports its defaults.
+DEVICE_NAME = 'device_name'
+
+
+def flag(value):
+    """A plan boolean (true, false, "true" or "false") as a bool."""
+    return value is True or (isinstance(value, str) and
+                             value.lower() == 'true')
+
+
+def port_list(ports):
+    """The ports of a device in order, each with its ``name``."""
+    return [dict(port, name=name) if isinstance(name, str) else port
+            for name, port in plan_keys.port_items(ports)]
+
+
+def image_metadata(value):
+    """``custom_image_metadata`` as a dict; raises ValueError on bad text.
+
+    Acura also takes ``"hw_disk_bus=scsi,hw_scsi_model=virtio-scsi"``.
+    """
+    if isinstance(value, dict):
+        return dict(value)
+    metadata = {}
+    for item in (value or '').split(','):
+        if not item.strip():
+            continue
+        key, sep, text = item.partition('=')
+        if not sep or not key.strip():
+            raise ValueError('%r is not key=value' % item.strip())
+        metadata[key.strip()] = text.strip()
+    return metadata
 
 
 def _path(parts):
@@ -94,13 +175,9 @@ def _path(parts):
 def _schema_problems(plan):
     validator = jsonschema.Draft202012Validator(PLAN)
     problems = []
-    for error in sorted(validator.iter_errors(plan), key=lambda e: e.path):
-        if error.validator == 'oneOf':
-            message = ("boot_condition must be {\"type\": \"wait\", "
-                       "\"delay_seconds\": N}, {\"type\": \"active\"} or "
-                       "{\"type\": \"tcp\", \"port\": N}")
-        else:
-            message = error.message
+    for error in sorted(validator.iter_errors(plan),
+                        key=lambda e: [str(p) for p in e.absolute_path]):
+        message = error.schema.get('x-message', error.message)
         problems.append('%s: %s' % (_path(error.absolute_path), message))
     return problems
 
@@ -116,14 +193,44 @@ def _member_subnets(members):
     return known
 
 
+def _network(cidr):
+    try:
+        return ipaddress.ip_network(cidr, strict=False)
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_address(where, value, network=None, network_name=None):
+    """Problems of an IP address, which must lie in ``network`` if given."""
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return ['%s: %r is not an IP address' % (where, value)]
+    if network is not None and address not in network:
+        return ['%s: %s is outside subnet %s (%s)'
+                % (where, address, network_name, network)]
+    return []
+
+
+def _check_addresses(where, values):
+    return [problem for index, value in enumerate(values or [])
+            for problem in _check_address('%s.%d' % (where, index), value)]
+
+
 def _check_subnets(subnets):
     problems = []
     for key, subnet in subnets.items():
-        try:
-            ipaddress.ip_network(subnet['cidr'], strict=False)
-        except ValueError:
-            problems.append('subnets.%s.cidr: %r is not a CIDR such as '
-                            '192.168.15.0/24' % (key, subnet['cidr']))
+        where = 'subnets.%s' % key
+        network = _network(subnet['cidr'])
+        if network is None:
+            problems.append('%s.cidr: %r is not a CIDR such as '
+                            '192.168.15.0/24' % (where, subnet['cidr']))
+        if 'gateway_ip' in subnet:
+            problems.extend(_check_address(where + '.gateway_ip',
+                                           subnet['gateway_ip'], network,
+                                           key))
+        problems.extend(_check_addresses(where + '.dns_nameservers',
+                                         subnet.get('dns_nameservers')))
     return problems
 
 
@@ -133,25 +240,34 @@ def _check_port(where, port, subnets, known_subnets):
     if subnet is None and port['subnet'] not in known_subnets:
         problems.append('%s.subnet: %r is neither a key of "subnets" nor a '
                         'subnet id the server uses' % (where, port['subnet']))
-    if 'ip' in port:
-        try:
-            address = ipaddress.ip_address(port['ip'])
-        except ValueError:
-            problems.append('%s.ip: %r is not an IP address'
-                            % (where, port['ip']))
-        else:
-            cidr = (subnet or {}).get('cidr') or known_subnets.get(
-                port['subnet'])
-            try:
-                network = ipaddress.ip_network(cidr, strict=False)
-            except (TypeError, ValueError):
-                network = None
-            if network is not None and address not in network:
-                problems.append('%s.ip: %s is outside subnet %s (%s)'
-                                % (where, address, port['subnet'], cidr))
+    network = _network((subnet or {}).get('cidr') or
+                       known_subnets.get(port['subnet']))
+    for key in ('ip', 'gateway_ip'):
+        if key in port:
+            problems.extend(_check_address('%s.%s' % (where, key),
+                                           port[key], network,
+                                           port['subnet']))
+    problems.extend(_check_addresses(where + '.dns_nameservers',
+                                     port.get('dns_nameservers')))
     if 'mac' in port and not netutils.is_valid_mac(port['mac']):
         problems.append('%s.mac: %r is not a MAC address such as '
                         'fa:16:3e:00:00:01' % (where, port['mac']))
+    return problems
+
+
+def _check_device(name, device, subnets, known_subnets):
+    where = 'devices.%s' % name
+    problems = []
+    for index, port in plan_keys.port_items(device.get('ports')):
+        problems.extend(_check_port('%s.ports.%s' % (where, index), port,
+                                    subnets, known_subnets))
+    if isinstance(device.get('custom_image_metadata'), str):
+        try:
+            image_metadata(device['custom_image_metadata'])
+        except ValueError as exc:
+            problems.append('%s.custom_image_metadata: %s; write '
+                            '"key=value,key=value" or an object'
+                            % (where, exc))
     return problems
 
 
@@ -160,13 +276,27 @@ def _has_problem(problems, path):
                for p in problems)
 
 
+def _misplaced_subnets(plan, members):
+    """Acura's own documentation sometimes nests "subnets" in "devices"."""
+    if 'subnets' in plan['devices'] and not any(
+            m.server_name == 'subnets' for m in members):
+        del plan['devices']['subnets']
+        return ['devices.subnets: "subnets" belongs at the top level of the '
+                'plan, beside "devices", not inside it']
+    return []
+
+
 def validate(plan, members, group_name):
     """Return (entries by member id, subnets) or raise PlanInvalid.
 
     Parts with a shape problem are not checked further, but every other
     part is, so one answer lists every problem of the plan.
     """
-    problems = _schema_problems(plan)
+    problems = []
+    if isinstance(plan, dict) and isinstance(plan.get('devices'), dict):
+        plan = dict(plan, devices=dict(plan['devices']))
+        problems = _misplaced_subnets(plan, members)
+    problems.extend(_schema_problems(plan))
     if not isinstance(plan, dict) or not isinstance(plan.get('devices'),
                                                     dict):
         raise exception.PlanInvalid(count=len(problems), problems=problems)
@@ -197,14 +327,13 @@ def validate(plan, members, group_name):
         if _has_problem(problems, 'devices.%s' % name):
             entries[member.id] = None
             continue
-        for index, port in enumerate(device.get('ports', [])):
-            problems.extend(_check_port('devices.%s.ports.%d' % (name, index),
-                                        port, subnets, known_subnets))
+        problems.extend(_check_device(name, device, subnets, known_subnets))
+        overrides = {key: device[key] for key in OVERRIDES if key in device}
+        overrides[DEVICE_NAME] = name
         entries[member.id] = {
             'rank': device['rank'],
             'boot_condition': device.get('boot_condition'),
-            'overrides': {key: device[key] for key in OVERRIDES
-                          if key in device},
+            'overrides': overrides,
         }
     for member in members:
         if member.id not in entries:
@@ -213,7 +342,7 @@ def validate(plan, members, group_name):
                             % (member.server_name, member.server_id))
     if problems:
         raise exception.PlanInvalid(count=len(problems), problems=problems)
-    return entries, subnets
+    return entries, plan.get('subnets', {})
 
 
 def _default_ports(member):
@@ -229,23 +358,41 @@ def _default_ports(member):
     return ports
 
 
+def _default_device(member, subnets):
+    """The device of a member no import planned: what it has today.
+
+    Its ports name the subnets the server uses by their ids, which become
+    keys of ``subnets`` with their CIDR (the recovery site's subnets are
+    found, or made, by CIDR on the mapped networks).
+    """
+    device = {'id': member.server_id, 'rank': member.rank}
+    if member.boot_condition:
+        device['boot_condition'] = member.boot_condition
+    device['ports'] = _default_ports(member)
+    device.update(member.overrides or {})
+    for port in member.spec.get('ports', []):
+        for fixed_ip in port.get('fixed_ips', []):
+            subnet_id = fixed_ip.get('subnet_id')
+            if subnet_id and fixed_ip.get('cidr') and \
+                    subnet_id not in subnets and not any(
+                        s.get('subnet_id') == subnet_id
+                        for s in subnets.values()):
+                subnets[subnet_id] = {'cidr': fixed_ip['cidr']}
+    return device
+
+
 def export(group, members):
-    """The plan of ``group`` in the ``devices`` + ``subnets`` shape."""
+    """The plan of ``group``: what was imported, members added since."""
     devices = {}
     subnets = dict(group.subnets or {})
     for member in members:
-        device = {'id': member.server_id, 'rank': member.rank}
+        overrides = dict(member.overrides or {})
+        name = overrides.pop(DEVICE_NAME, None)
+        if name is None:
+            devices[member.server_name] = _default_device(member, subnets)
+            continue
+        device = dict(overrides, rank=member.rank)
         if member.boot_condition:
             device['boot_condition'] = member.boot_condition
-        device['ports'] = _default_ports(member)
-        device.update(member.overrides or {})
-        devices[member.server_name] = device
-        for port in member.spec.get('ports', []):
-            for fixed_ip in port.get('fixed_ips', []):
-                subnet_id = fixed_ip.get('subnet_id')
-                if subnet_id and fixed_ip.get('cidr') and not any(
-                        s.get('subnet_id') == subnet_id
-                        for s in subnets.values()):
-                    subnets[subnet_id] = {'subnet_id': subnet_id,
-                                          'cidr': fixed_ip['cidr']}
+        devices[name] = device
     return {'devices': devices, 'subnets': subnets}
