@@ -237,9 +237,6 @@ def _check_subnets(subnets):
 def _check_port(where, port, subnets, known_subnets):
     problems = []
     subnet = subnets.get(port['subnet'])
-    if subnet is None and port['subnet'] not in known_subnets:
-        problems.append('%s.subnet: %r is neither a key of "subnets" nor a '
-                        'subnet id the server uses' % (where, port['subnet']))
     network = _network((subnet or {}).get('cidr') or
                        known_subnets.get(port['subnet']))
     for key in ('ip', 'gateway_ip'):
@@ -343,6 +340,27 @@ def validate(plan, members, group_name):
     if problems:
         raise exception.PlanInvalid(count=len(problems), problems=problems)
     return entries, plan.get('subnets', {})
+
+
+def warnings(plan, members):
+    """What a valid plan holds that protector keeps only or cannot check.
+
+    Each names its path: the keys without OpenStack meaning, and ports on
+    a subnet neither the plan nor the server knows (it can only be one of
+    the recovery site, which the API does not ask).
+    """
+    found = plan_keys.warnings(plan)
+    known = set(plan.get('subnets') or {}) | set(_member_subnets(members))
+    for name, device in plan['devices'].items():
+        for index, port in plan_keys.port_items(device.get('ports')):
+            if port['subnet'] not in known:
+                found.append(
+                    'devices.%s.ports.%s.subnet: %r is neither a key of '
+                    '"subnets" nor a subnet the server uses, so it must be '
+                    'the name or ID of a subnet of the recovery site; an '
+                    'operation checks it when it starts'
+                    % (name, index, port['subnet']))
+    return found
 
 
 def _default_ports(member):

@@ -77,7 +77,9 @@ def update(req):
                 for path in later])
     group = groups.get_group(req, ctx)
     rpcapi.EngineAPI().plan_import(ctx, group_id=group.id, plan=plan)
-    body = {'plan': _plan(ctx, group.id)}
+    members = db.member_list(ctx, group.id)
+    body = {'plan': recovery_plan.export(db.group_get(ctx, group.id),
+                                         members)}
     if acura:
-        body['warnings'] = plan_keys.warnings(plan)
+        body['warnings'] = recovery_plan.warnings(plan, members)
     return util.json_response(body)

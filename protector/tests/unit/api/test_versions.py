@@ -77,7 +77,7 @@ class TestMicroversionHeader(base.APITestCase):
         self.assertEqual('protector 1.0', response.headers[HEADER])
 
     def test_out_of_range_is_406(self):
-        for value in ('protector 2.0', 'protector 1.4', 'protector 0.9'):
+        for value in ('protector 2.0', 'protector 1.5', 'protector 0.9'):
             response = self._get(value)
 
             self.assertEqual(406, response.status_int, value)
