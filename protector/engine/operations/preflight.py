@@ -158,7 +158,7 @@ def _plan_subnet_problem(resolver, request, member_name, port):
     except mapping_lib.MappingError as exc:
         hint = '' if entry is not None else (
             ' Describe it under "subnets" of the recovery plan (with its '
-            'cidr), or create it on site %s.' % request.target.name)
+            'cidr), or create it on site %s' % request.target.name)
         return 'Server %s: subnet %s of the recovery plan: %s%s' % (
             member_name, port['subnet'], exc.msg, hint)
     return None
