@@ -342,25 +342,42 @@ def validate(plan, members, group_name):
     return entries, plan.get('subnets', {})
 
 
+def foreign_subnets(plan, members):
+    """``[(path, subnet)]`` of ports on a subnet nobody here knows.
+
+    Neither the plan describes it nor does a member use it: only the
+    recovery site can know it.  Any plan is taken; what is not in shape is
+    passed over.
+    """
+    subnets = plan.get('subnets')
+    known = set(subnets if isinstance(subnets, dict) else ()) | set(
+        _member_subnets(members))
+    devices = plan.get('devices')
+    found = []
+    for name, device in (devices.items() if isinstance(devices, dict)
+                         else ()):
+        if not isinstance(device, dict):
+            continue
+        for index, port in plan_keys.port_items(device.get('ports')):
+            subnet = port.get('subnet') if isinstance(port, dict) else None
+            if isinstance(subnet, str) and subnet not in known:
+                found.append(('devices.%s.ports.%s.subnet' % (name, index),
+                              subnet))
+    return found
+
+
 def warnings(plan, members):
     """What a valid plan holds that protector keeps only or cannot check.
 
     Each names its path: the keys without OpenStack meaning, and ports on
-    a subnet neither the plan nor the server knows (it can only be one of
-    the recovery site, which the API does not ask).
+    a subnet neither the plan nor the server knows (the API does not ask
+    the recovery site).
     """
-    found = plan_keys.warnings(plan)
-    known = set(plan.get('subnets') or {}) | set(_member_subnets(members))
-    for name, device in plan['devices'].items():
-        for index, port in plan_keys.port_items(device.get('ports')):
-            if port['subnet'] not in known:
-                found.append(
-                    'devices.%s.ports.%s.subnet: %r is neither a key of '
-                    '"subnets" nor a subnet the server uses, so it must be '
-                    'the name or ID of a subnet of the recovery site; an '
-                    'operation checks it when it starts'
-                    % (name, index, port['subnet']))
-    return found
+    return plan_keys.warnings(plan) + [
+        '%s: %r is neither a key of "subnets" nor a subnet the server uses, '
+        'so it must be the name or ID of a subnet of the recovery site; an '
+        'operation checks it when it starts' % found
+        for found in foreign_subnets(plan, members)]
 
 
 def _default_ports(member):

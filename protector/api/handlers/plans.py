@@ -60,22 +60,28 @@ def show(req):
     return util.json_response({'plan': _plan(ctx, group.id)})
 
 
+def _refuse_later_features(plan, members):
+    """Below ACURA_FORMAT, a plan is what it could be then."""
+    needs = "needs API microversion %s (send 'OpenStack-API-Version: " \
+            "protector %s')" % ((microversion.as_string(ACURA_FORMAT),) * 2)
+    problems = ['%s: %s' % (path, needs) for path in _later_features(plan)]
+    problems.extend(
+        '%s: %r is neither a key of "subnets" nor a subnet the server uses; '
+        'a subnet of the recovery site %s' % (path, subnet, needs)
+        for path, subnet in recovery_plan.foreign_subnets(plan, members))
+    if problems:
+        raise exception.PlanInvalid(count=len(problems), problems=problems)
+
+
 @endpoint.declare(body=schema.plan)
 def update(req):
     """Import the recovery plan of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:update')
     plan = util.body(req)['plan']
+    group = groups.get_group(req, ctx)
     acura = microversion.of(req) >= ACURA_FORMAT
     if not acura:
-        later = _later_features(plan)
-        if later:
-            raise exception.PlanInvalid(count=len(later), problems=[
-                "%s: needs API microversion %s (send 'OpenStack-API-"
-                "Version: protector %s')" % (
-                    path, microversion.as_string(ACURA_FORMAT),
-                    microversion.as_string(ACURA_FORMAT))
-                for path in later])
-    group = groups.get_group(req, ctx)
+        _refuse_later_features(plan, db.member_list(ctx, group.id))
     rpcapi.EngineAPI().plan_import(ctx, group_id=group.id, plan=plan)
     members = db.member_list(ctx, group.id)
     body = {'plan': recovery_plan.export(db.group_get(ctx, group.id),

@@ -117,16 +117,17 @@ class TestPlan(base.ScenarioTestCase):
 
         response = self._put(plan)
 
-        error = self.assertError(response, 400, 'The recovery plan has 4 '
+        error = self.assertError(response, 400, 'The recovery plan has 5 '
                                                 'problem(s)')
-        self.assertEqual(sorted('%s: needs API microversion 1.4 (send '
-                                "'OpenStack-API-Version: protector 1.4')"
-                                % path for path in (
-                                    'devices.rhel7.2.custom_image_metadata',
-                                    'devices.rhel7.2.ports',
-                                    'devices.IIS-Demo.ports.0.floating_ip',
-                                    'subnets.main_subnet.mtu')),
-                         sorted(error['problems']))
+        needs = ("needs API microversion 1.4 (send 'OpenStack-API-Version: "
+                 "protector 1.4')")
+        self.assertEqual(sorted(['%s: %s' % (path, needs) for path in (
+            'devices.rhel7.2.custom_image_metadata', 'devices.rhel7.2.ports',
+            'devices.IIS-Demo.ports.0.floating_ip',
+            'subnets.main_subnet.mtu')] + [
+            'devices.IIS-Demo.ports.1.subnet: \'external\' is neither a key '
+            'of "subnets" nor a subnet the server uses; a subnet of the '
+            'recovery site ' + needs]), sorted(error['problems']))
         self.assertEqual(3, self.show_group('web-tier')['metadata_version'])
 
     def test_import_sets_rank_boot_condition_and_overrides(self):
