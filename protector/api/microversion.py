@@ -21,9 +21,10 @@ History (keep in step with doc/source/contributor/microversions.rst):
   ``config_drive``, ``hostname``, ``rclocal_script``,
   ``custom_image_metadata``, port ``routing_allowed``, ``gateway_ip``,
   ``dns_nameservers`` and ``mtu``, subnet ``gateway_ip``,
-  ``dns_nameservers`` and ``mtu``, and the Acura keys protector keeps
-  without applying them; an import answers ``warnings``.  Below 1.4 a plan
-  that uses any of them is refused.
+  ``dns_nameservers`` and ``mtu``, the Acura keys protector keeps without
+  applying them, and ports on a subnet only the recovery site knows; an
+  import answers ``warnings``.  Below 1.4 a plan that uses any of them is
+  refused.
 """
 
 import re
