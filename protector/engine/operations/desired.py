@@ -8,7 +8,7 @@ them on the target, and ``target_subnets`` what stands for the subnets
 the plan names.
 """
 
-from protector.common import recovery_plan
+from protector.common import plan_format
 
 
 def _copy(value):
@@ -69,8 +69,8 @@ def _planned_port(member, entry, subnets):
             'fixed_ip': fixed,
             'mac_address': entry.get('mac') or (port or {}).get(
                 'mac_address'),
-            'floating_ip': recovery_plan.flag(entry.get('floating_ip')),
-            'routing_allowed': recovery_plan.flag(
+            'floating_ip': plan_format.flag(entry.get('floating_ip')),
+            'routing_allowed': plan_format.flag(
                 entry.get('routing_allowed')),
             'subnet': subnet}
 
@@ -89,7 +89,7 @@ def ports(member, subnets):
     planned = (member.get('overrides') or {}).get('ports')
     if planned:
         return [_planned_port(member, entry, subnets)
-                for entry in recovery_plan.port_list(planned)]
+                for entry in plan_format.port_list(planned)]
     return [{'network_id': port.get('network_id'),
              'network_name': port.get('network_name'),
              'fixed_ip': dict((port.get('fixed_ips') or [{}])[0]),

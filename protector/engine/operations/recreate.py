@@ -13,7 +13,7 @@ from oslo_utils import timeutils
 
 from protector.common import coordination
 from protector.common import driver_errors as errors
-from protector.common import recovery_plan
+from protector.common import plan_format
 from protector.engine.operations import boot
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
@@ -200,7 +200,7 @@ class ServerBuilder(object):
                                overrides.get('rclocal_script'))
         if data:
             server['user_data'] = data
-        if recovery_plan.flag(overrides.get('config_drive')):
+        if plan_format.flag(overrides.get('config_drive')):
             server['config_drive'] = True
         hostname = overrides.get('hostname')
         if isinstance(hostname, str):
@@ -238,7 +238,7 @@ class ServerBuilder(object):
         value = (self.member.get('overrides') or {}).get(
             'custom_image_metadata')
         try:
-            metadata = recovery_plan.image_metadata(value)
+            metadata = plan_format.image_metadata(value)
         except ValueError as exc:
             self.notes.append('custom_image_metadata not applied: %s' % exc)
             return

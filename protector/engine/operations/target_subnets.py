@@ -19,7 +19,7 @@ that, never what existed before.
 import ipaddress
 
 from protector.common import driver_errors as errors
-from protector.common import recovery_plan
+from protector.common import plan_format
 from protector.engine.operations import mappings as mapping_lib
 
 RECORD = 'target_subnets'
@@ -170,7 +170,7 @@ def wanted(members, subnets, ports_of):
     """
     found = {}
     for member in members.values():
-        planned = recovery_plan.port_list(
+        planned = plan_format.port_list(
             (member.get('overrides') or {}).get('ports'))
         for port, entry in zip(ports_of(member, subnets), planned):
             if port['subnet'] is not None:

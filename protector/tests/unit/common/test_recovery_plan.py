@@ -371,28 +371,3 @@ class TestExport(testtools.TestCase):
         self.assertEqual(base.WEB_ID, plan['devices']['IIS-Demo']['id'])
         self.assertEqual({'subnet_1', base.MAIN_SUBNET_ID,
                           base.EXTERNAL_SUBNET_ID}, set(plan['subnets']))
-
-
-class TestValues(testtools.TestCase):
-
-    def test_flag(self):
-        self.assertEqual([True, True, True, False, False, False],
-                         [recovery_plan.flag(v) for v in (
-                             True, 'true', 'True', False, 'false', None)])
-
-    def test_port_list_names_the_ports_of_an_object(self):
-        self.assertEqual(
-            [{'name': 'port_0', 'subnet': 'a'},
-             {'name': 'port_1', 'subnet': 'b'}],
-            recovery_plan.port_list({'port_0': {'subnet': 'a'},
-                                     'port_1': {'subnet': 'b'}}))
-        listed = [{'name': 'eth0', 'subnet': 'a'}]
-        self.assertEqual(listed, recovery_plan.port_list(listed))
-
-    def test_image_metadata_as_text_or_object(self):
-        self.assertEqual({'hw_disk_bus': 'scsi', 'os_type': ''},
-                         recovery_plan.image_metadata(
-                             ' hw_disk_bus = scsi ,os_type=,'))
-        self.assertEqual({}, recovery_plan.image_metadata(''))
-        self.assertEqual({'a': 'b'}, recovery_plan.image_metadata({'a': 'b'}))
-        self.assertRaises(ValueError, recovery_plan.image_metadata, '=x')
