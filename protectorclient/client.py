@@ -30,7 +30,7 @@ SERVICE_TYPE = 'protector'
 API_VERSION_HEADER = 'OpenStack-API-Version'
 DEFAULT_API_VERSION = '1.0'
 # The newest API version this library knows.
-MAX_API_VERSION = '1.3'
+MAX_API_VERSION = '1.4'
 
 # A catalog URL may end in /v1 or /v1/<project_id>; the API root is what
 # comes before.
@@ -195,8 +195,9 @@ class Client:
         return self.request('POST', path, body=body,
                             min_version=min_version)
 
-    def put(self, path, body=None):
-        return self.request('PUT', path, body=body)
+    def put(self, path, body=None, prefer_version=None):
+        return self.request('PUT', path, body=body,
+                            prefer_version=prefer_version)
 
     def delete(self, path, params=None):
         return self.request('DELETE', path, params=params)

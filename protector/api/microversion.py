@@ -17,6 +17,14 @@ History (keep in step with doc/source/contributor/microversions.rst):
 * 1.3 - Operations show ``engine``: the protector-engine (host, pid) that
   runs the operation or ran it last, how many times an engine claimed it
   and when last.
+* 1.4 - Recovery plans in the whole Acura format: ports as an object,
+  ``config_drive``, ``hostname``, ``rclocal_script``,
+  ``custom_image_metadata``, port ``routing_allowed``, ``gateway_ip``,
+  ``dns_nameservers`` and ``mtu``, subnet ``gateway_ip``,
+  ``dns_nameservers`` and ``mtu``, the Acura keys protector keeps without
+  applying them, and ports on a subnet only the recovery site knows; an
+  import answers ``warnings``.  Below 1.4 a plan that uses any of them is
+  refused.
 """
 
 import re
@@ -26,7 +34,7 @@ from protector.common import exception
 SERVICE_TYPE = 'protector'
 HEADER = 'OpenStack-API-Version'
 MIN_VERSION = (1, 0)
-MAX_VERSION = (1, 3)
+MAX_VERSION = (1, 4)
 
 _VERSION_RE = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 

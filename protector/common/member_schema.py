@@ -14,7 +14,7 @@ must have their type.
 import jsonschema
 
 from protector.common import exception
-from protector.common import recovery_plan
+from protector.common import plan_format
 
 _TEXT = {'type': 'string'}
 _OPTIONAL_TEXT = {'type': ['string', 'null']}
@@ -70,12 +70,13 @@ SPEC = {
 
 OVERRIDES = {
     'type': 'object',
-    'properties': {key: recovery_plan.DEVICE['properties'][key]
-                   for key in recovery_plan.OVERRIDES},
+    'properties': dict({key: plan_format.DEVICE['properties'][key]
+                        for key in plan_format.OVERRIDES},
+                       **{plan_format.DEVICE_NAME: _TEXT}),
 }
 
-RANK = recovery_plan.DEVICE['properties']['rank']
-BOOT_CONDITION = {'oneOf': [recovery_plan.BOOT_CONDITION,
+RANK = plan_format.DEVICE['properties']['rank']
+BOOT_CONDITION = {'oneOf': [plan_format.BOOT_CONDITION,
                             {'type': 'null'}]}
 
 # What an operation reads of a member, in the shape of

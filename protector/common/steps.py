@@ -15,6 +15,9 @@ create_dr_record                          10     group -> failing_over,
                                                  cleaning (pushed to peer)
 isolate_networks (test, isolated)         15     isolated copies of the
                                                  mapped networks
+prepare_target_subnets (plan subnets)     15     the target's subnets of
+                                                 the plan's, made where
+                                                 missing
 shutdown_source_instances (planned)       20     stop source servers
 final_replication_sync (planned, sync)    35     replicate now, wait until
                                                  the snapshot landed
@@ -32,7 +35,8 @@ cleanup_source_resources                  100    old servers, ports and
                                                  volumes removed
 delete_test_instances (test cleanup)      40
 delete_test_volumes (test cleanup)        80
-delete_isolated_networks (test cleanup)   90
+delete_isolated_networks (test cleanup)   90     and the subnets the
+                                                 test made
 ========================================  =====  ==========================
 
 The kinds and statuses of operations are here too.  protector-api reads
@@ -43,6 +47,7 @@ them (it filters and shows operations), so this module is in
 VALIDATE_SITES = 'validate_sites'
 CREATE_DR_RECORD = 'create_dr_record'
 ISOLATE_NETWORKS = 'isolate_networks'
+TARGET_SUBNETS = 'prepare_target_subnets'
 SHUTDOWN_SOURCE = 'shutdown_source_instances'
 FINAL_SYNC = 'final_replication_sync'
 IDENTIFY_SNAPSHOT = 'identify_snapshot'
@@ -61,6 +66,7 @@ BOOT_CONDITION = 'boot_condition_%s'
 
 PROGRESS = {
     VALIDATE_SITES: 5, CREATE_DR_RECORD: 10, ISOLATE_NETWORKS: 15,
+    TARGET_SUBNETS: 15,
     SHUTDOWN_SOURCE: 20, FINAL_SYNC: 35, IDENTIFY_SNAPSHOT: 40,
     CREATE_VOLUMES: 50, MANAGE_VOLUMES: 60, VERIFY: 90,
     UPDATE_GROUP: 93, REVERSE: 96, SYNC_METADATA: 98, CLEANUP_SOURCE: 100,

@@ -791,9 +791,19 @@ def _merge_member(entries, values):
     return merged
 
 
+def _merged(current, values):
+    merged = dict(current or {})
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = _merged(merged[key], value)
+        merged[key] = value
+    return merged
+
+
 @main_context_manager.writer
 def operation_update(context, operation_id, values=None,
-                     completed_step=None, failed_step=None, member=None):
+                     completed_step=None, failed_step=None, member=None,
+                     parameters=None):
     """Record progress of an operation; returns it.
 
     ``values`` replace columns, except ``progress``, which never goes
@@ -802,8 +812,9 @@ def operation_update(context, operation_id, values=None,
     recorded earlier (a step that succeeded when run again);
     ``failed_step`` (``{'step', 'reason'}``) replaces an earlier failure
     of that step; ``member`` (with ``member_id``) is merged into that
-    member's result.  JSON columns are replaced, never changed in place,
-    so that SQLAlchemy writes them.
+    member's result; ``parameters`` are merged into the recorded ones,
+    each object into the object it meets.  JSON columns are replaced,
+    never changed in place, so that SQLAlchemy writes them.
     """
     operation = context.session.query(models.Operation).filter_by(
         id=operation_id).with_for_update().first()
@@ -828,6 +839,8 @@ def operation_update(context, operation_id, values=None,
         operation.steps_failed = failed + [dict(failed_step)]
     if member:
         operation.members = _merge_member(operation.members, member)
+    if parameters:
+        operation.parameters = _merged(operation.parameters, parameters)
     context.session.flush()
     return operation
 

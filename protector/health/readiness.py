@@ -203,8 +203,9 @@ def mappings(group, members, source_site_id, target_name, listed, error):
     problems = []
     for member in members:
         for port in desired.ports(member, group.subnets):
-            if port['problem']:
-                problems.append(port['problem'])
+            if port['subnet'] is not None:
+                # A subnet the plan names: the operation finds or makes
+                # it, and its pre-flight checks what it cannot.
                 continue
             try:
                 found = resolver.network(port['network_id'],

@@ -12,6 +12,9 @@ OPERATIONS_VERSION = '1.1'
 HEALTH_VERSION = '1.2'
 # The API version whose operations show the engine that runs them.
 ENGINE_VERSION = '1.3'
+# The API version of recovery plans in the whole Acura format, whose
+# import answers warnings.
+ACURA_PLAN_VERSION = '1.4'
 
 
 class Manager:

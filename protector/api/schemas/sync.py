@@ -10,7 +10,7 @@ from protector.api.schemas import common
 from protector.api.schemas import policies
 from protector.api.schemas import protection_groups
 from protector.common import member_schema
-from protector.common import recovery_plan
+from protector.common import plan_format
 
 # Names one change of a group: '<site>:<random id>'.
 HOLDER = dict(common.IDENTIFIER, maxLength=255)
@@ -45,7 +45,7 @@ _GROUP = {
         'consistency_groups': {'type': 'object',
                                'additionalProperties': common.IDENTIFIER},
         'mappings': protection_groups.MAPPINGS,
-        'subnets': recovery_plan.PLAN['properties']['subnets'],
+        'subnets': plan_format.PLAN['properties']['subnets'],
         'last_failover_at': _TIME,
         'last_replication_at': _TIME,
         'project_id': common.PROJECT_ID,

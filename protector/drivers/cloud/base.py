@@ -14,17 +14,21 @@ Shapes:
 - flavor: ``{'id', 'name', 'vcpus', 'ram', 'disk'}``;
   image: ``{'id', 'name', 'status', 'min_disk', 'size'}``;
   server group: ``{'id', 'name', 'policy'}``.
-- network: ``{'id', 'name', 'external', 'shared', 'subnet_ids'}``;
+- network: ``{'id', 'name', 'external', 'shared', 'subnet_ids', 'mtu'}``;
   subnet: ``{'id', 'name', 'network_id', 'cidr', 'ip_version',
-  'gateway_ip', 'enable_dhcp'}``; port: ``{'id', 'name', 'network_id',
-  'mac_address', 'fixed_ips': [{'subnet_id', 'ip_address'}],
-  'security_group_ids', 'device_id', 'status'}``; security group:
+  'gateway_ip', 'enable_dhcp', 'dns_nameservers'}``; port: ``{'id',
+  'name', 'network_id', 'mac_address', 'fixed_ips': [{'subnet_id',
+  'ip_address'}], 'security_group_ids', 'allowed_address_pairs':
+  [{'ip_address', 'mac_address'}], 'device_id', 'status'}``; security
+  group:
   ``{'id', 'name', 'description'}``; floating IP: ``{'id',
   'floating_ip_address', 'floating_network_id', 'port_id',
   'fixed_ip_address', 'status'}``.
 - volume: ``{'id', 'name', 'status', 'size', 'volume_type', 'bootable',
   'availability_zone', 'group_id', 'attachments': [{'server_id', 'device',
-  'attachment_id'}]}`` (``volume_type`` is the type's name).
+  'attachment_id'}], 'image_metadata'}`` (``volume_type`` is the type's
+  name; ``image_metadata`` the image properties of the volume, which
+  Nova reads for a server booted from it).
 - volume group: ``{'id', 'name', 'status', 'group_type', 'volume_types',
   'volume_ids'}``.
 - quota usage: ``{<resource>: {'limit', 'in_use'}}`` for the resources a
@@ -136,8 +140,17 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
         'availability_zone', 'key_name', 'key_pair' ({'name',
         'public_key'}: made available to the creating user when missing),
         'server_group' (id or {'id'}), 'scheduler_hints', 'metadata',
-        'user_data' (base64)}``.  Volumes are never deleted with the
-        server.  Returns at once (status ``BUILD``); see wait_for_server.
+        'user_data' (base64), 'config_drive' (bool), 'hostname' (only one
+        ``supports_hostname`` accepts)}``.  Volumes are never deleted
+        with the server.  Returns at once (status ``BUILD``); see
+        wait_for_server.
+        """
+
+    @abc.abstractmethod
+    def supports_hostname(self, project_id, hostname):
+        """Whether ``create_server`` can give a server this hostname.
+
+        The guest's hostname otherwise comes from the server's name.
         """
 
     @abc.abstractmethod
@@ -204,8 +217,8 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
         """A network by id."""
 
     @abc.abstractmethod
-    def create_network(self, project_id, name):
-        """Create a network in the project."""
+    def create_network(self, project_id, name, mtu=None):
+        """Create a network in the project (``mtu`` None: the cloud's)."""
 
     @abc.abstractmethod
     def delete_network(self, project_id, network_id):
@@ -221,7 +234,8 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
 
     @abc.abstractmethod
     def create_subnet(self, project_id, network_id, cidr, name=None,
-                      gateway_ip=None, enable_dhcp=True):
+                      gateway_ip=None, enable_dhcp=True,
+                      dns_nameservers=None):
         """Create a subnet (``gateway_ip`` None: the cloud's default)."""
 
     @abc.abstractmethod
@@ -238,11 +252,15 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
 
     @abc.abstractmethod
     def create_port(self, project_id, network_id, fixed_ips=None,
-                    mac_address=None, security_groups=None, name=None):
+                    mac_address=None, security_groups=None, name=None,
+                    allowed_address_pairs=None):
         """Create a port; ``fixed_ips``: ``[{'subnet_id', 'ip_address'}]``.
 
         ``security_groups`` are ids or names; None leaves the cloud's
         default group.  An address held by another port is a Conflict.
+        ``allowed_address_pairs`` (``[{'ip_address'}]``, an address or a
+        CIDR each) are the other source addresses the port may send
+        from: a router's port has ``0.0.0.0/0``.
         """
 
     @abc.abstractmethod
@@ -301,6 +319,10 @@ class CloudDriver(object, metaclass=abc.ABCMeta):
     @abc.abstractmethod
     def set_volume_bootable(self, project_id, volume_id, bootable=True):
         """Mark a volume (un)bootable; Nova boots only from bootable ones."""
+
+    @abc.abstractmethod
+    def set_volume_image_metadata(self, project_id, volume_id, metadata):
+        """Set image properties of a volume (others it has stay)."""
 
     @abc.abstractmethod
     def delete_volume(self, project_id, volume_id):

@@ -16,6 +16,7 @@ from protector.engine import group_environment
 from protector.engine.operations import base
 from protector.engine.operations import outcome
 from protector.engine.operations import record
+from protector.engine.operations import target_subnets
 from protector.engine.operations import undo
 from protector.engine import sync
 
@@ -142,11 +143,14 @@ class DeleteTestVolumes(_TestCleanupTask):
 
 
 class DeleteIsolatedNetworks(_TestCleanupTask):
+    """The test's isolated networks, subnets it made, server groups."""
+
     step = steps.DELETE_ISOLATED_NETWORKS
 
     @staticmethod
     def remove(env, test_id, members, results):
-        undo.remove_isolated_networks(env, test_id, members)
+        undo.remove_isolated_networks(env, test_id)
+        target_subnets.remove(env, test_id)
         undo.remove_server_groups(env, test_id, members)
 
 
@@ -166,8 +170,9 @@ class RollbackTarget(base.OperationTask):
         test = env.operation.operation_type == steps.TEST_FAILOVER
         undo.remove_servers(env, operation_id, members, results)
         undo.remove_volumes(env, operation_id, members, results, test=test)
+        target_subnets.remove(env, operation_id)
         if test:
-            undo.remove_isolated_networks(env, operation_id, members)
+            undo.remove_isolated_networks(env, operation_id)
             undo.remove_server_groups(env, operation_id, members)
         elif env.operation.failover_type != steps.UNPLANNED:
             undo.restart_source_servers(env, results)

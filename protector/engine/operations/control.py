@@ -50,6 +50,7 @@ def _factory_kwargs(request, stage=flows.MAIN):
                 'recovery_point'),
             'isolated': bool(request.action == steps.TEST_FAILOVER and
                              request.options.get('isolated_network')),
+            'target_subnets': request.plans_subnets(),
             'stage': stage}
 
 

@@ -4,8 +4,11 @@ The member's captured spec says how the server looked; the recovery plan's
 overrides (ports with ip/mac/floating_ip, flavor, security groups, ...)
 win over it.  Everything here is about the *source* side: which source
 network and subnet each NIC was on; ``mappings`` says what stands for
-them on the target.
+them on the target, and ``target_subnets`` what stands for the subnets
+the plan names.
 """
+
+from protector.common import plan_format
 
 
 def _copy(value):
@@ -23,57 +26,85 @@ def snapshot(member):
             'spec': _copy(member.spec)}
 
 
-def _spec_port_of_subnet(spec, subnet_id=None, cidr=None):
+def _spec_port_of_subnet(spec, subnet_ids=(), cidr=None):
     for port in spec.get('ports') or []:
         for fixed_ip in port.get('fixed_ips') or []:
-            if subnet_id and fixed_ip.get('subnet_id') == subnet_id:
+            if fixed_ip.get('subnet_id') and \
+                    fixed_ip['subnet_id'] in subnet_ids:
                 return port, fixed_ip
             if cidr and fixed_ip.get('cidr') == cidr:
                 return port, fixed_ip
     return None, None
 
 
+def _spec_subnet_ids(spec):
+    return {fixed_ip.get('subnet_id') for port in spec.get('ports') or []
+            for fixed_ip in port.get('fixed_ips') or []}
+
+
+def _planned_port(member, entry, subnets):
+    spec = member['spec']
+    subnet = None
+    if entry['subnet'] in (subnets or {}):
+        # A subnet of the plan: the NIC on it, if the server has one,
+        # tells which mapped network it belongs on.
+        subnet = entry['subnet']
+        described = subnets[subnet]
+        port, fixed_ip = _spec_port_of_subnet(
+            spec, (described.get('subnet_id'), subnet),
+            described.get('cidr'))
+        fixed = dict(fixed_ip or {}, cidr=described.get('cidr'))
+    elif entry['subnet'] in _spec_subnet_ids(spec):
+        # A subnet the server uses today: the mappings say where it goes.
+        port, fixed_ip = _spec_port_of_subnet(spec, (entry['subnet'],))
+        fixed = dict(fixed_ip)
+    else:
+        # The name or id of a subnet of the recovery site.
+        subnet = entry['subnet']
+        port, fixed = None, {}
+    if entry.get('ip'):
+        fixed['ip_address'] = entry['ip']
+    return {'network_id': (port or {}).get('network_id'),
+            'network_name': (port or {}).get('network_name'),
+            'fixed_ip': fixed,
+            'mac_address': entry.get('mac') or (port or {}).get(
+                'mac_address'),
+            'floating_ip': plan_format.flag(entry.get('floating_ip')),
+            'routing_allowed': plan_format.flag(
+                entry.get('routing_allowed')),
+            'subnet': subnet}
+
+
 def ports(member, subnets):
     """The NICs of the server to recreate, in order.
 
-    ``[{'network_id', 'network_name', 'fixed_ip', 'mac_address', 'floating_ip',
-    'problem'}]`` with the source network and fixed IP.  ``subnets`` is
-    the group's plan ``subnets`` section.  A plan port whose subnet
-    matches no NIC of the server gets a ``problem``.
+    ``[{'network_id', 'network_name', 'fixed_ip', 'mac_address',
+    'floating_ip', 'routing_allowed', 'subnet'}]``: the source network and
+    fixed IP of the NIC each stands for (None when a plan's port is on a
+    subnet no NIC of the server uses).  ``subnet`` is the plan's name of
+    the port's subnet on the target: a key of ``subnets`` (the group's
+    plan ``subnets`` section) or the name or id of a subnet of the
+    recovery site; None when the mappings decide.
     """
-    spec = member['spec']
     planned = (member.get('overrides') or {}).get('ports')
-    if not planned:
-        return [{'network_id': port.get('network_id'),
-                 'network_name': port.get('network_name'),
-                 'fixed_ip': dict((port.get('fixed_ips') or [{}])[0]),
-                 'mac_address': port.get('mac_address'),
-                 'floating_ip': bool(port.get('floating_ips')),
-                 'problem': None}
-                for port in spec.get('ports') or []]
-    result = []
-    for entry in planned:
-        subnet = (subnets or {}).get(entry['subnet']) or {}
-        port, fixed_ip = _spec_port_of_subnet(
-            spec, subnet_id=subnet.get('subnet_id') or entry['subnet'],
-            cidr=subnet.get('cidr'))
-        problem = None
-        if port is None:
-            problem = ("port %s of server %s is on subnet %r, which none "
-                       "of its NICs uses; fix the recovery plan"
-                       % (entry['name'], member['server_name'],
-                          entry['subnet']))
-        fixed = dict(fixed_ip or {})
-        if entry.get('ip'):
-            fixed['ip_address'] = entry['ip']
-        result.append({'network_id': (port or {}).get('network_id'),
-                       'network_name': (port or {}).get('network_name'),
-                       'fixed_ip': fixed,
-                       'mac_address': entry.get('mac') or (
-                           port or {}).get('mac_address'),
-                       'floating_ip': bool(entry.get('floating_ip')),
-                       'problem': problem})
-    return result
+    if planned:
+        return [_planned_port(member, entry, subnets)
+                for entry in plan_format.port_list(planned)]
+    return [{'network_id': port.get('network_id'),
+             'network_name': port.get('network_name'),
+             'fixed_ip': dict((port.get('fixed_ips') or [{}])[0]),
+             'mac_address': port.get('mac_address'),
+             'floating_ip': bool(port.get('floating_ips')),
+             'routing_allowed': False, 'subnet': None}
+            for port in member['spec'].get('ports') or []]
+
+
+def network_key(port):
+    """What an isolated test network of a port stands for.
+
+    A source network, or a subnet of the plan no NIC of the server uses.
+    """
+    return port['network_id'] or 'subnet-%s' % port['subnet']
 
 
 def flavor_override(member):

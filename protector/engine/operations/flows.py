@@ -17,6 +17,9 @@ failover (unplanned):
 test_failover:
     validate_sites, create_dr_record, [isolate_networks], identify_snapshot,
     create_volumes_<target>, manage_target_volumes, ranks, verify_instances
+failover, failback and test_failover whose plan puts ports on subnets it
+    names (and are not isolated): prepare_target_subnets after
+    create_dr_record
 test_cleanup:
     validate_sites, create_dr_record, delete_test_instances,
     delete_test_volumes, delete_isolated_networks, update_protection_group
@@ -59,12 +62,15 @@ def _ranks(ranks):
     return flows
 
 
-def _recovery(kind, ranks, target_name, planned, final_sync, isolated):
+def _recovery(kind, ranks, target_name, planned, final_sync, isolated,
+              target_subnets):
     flow = linear_flow.Flow(kind).add(group_tasks.ValidateSites(),
                                       group_tasks.CreateDrRecord())
     moving = kind in (steps.FAILOVER, steps.FAILBACK)
     if isolated:
         flow.add(network_tasks.IsolateNetworks())
+    elif target_subnets:
+        flow.add(network_tasks.PrepareTargetSubnets())
     if moving and planned:
         flow.add(server_tasks.ShutdownSourceInstances())
         if final_sync:
@@ -83,7 +89,7 @@ def _recovery(kind, ranks, target_name, planned, final_sync, isolated):
 
 
 def build(kind, ranks, target_name, planned=True, final_sync=True,
-          isolated=False, stage=MAIN, redo=()):
+          isolated=False, stage=MAIN, redo=(), target_subnets=False):
     """The flow of an operation (taskflow flow factory)."""
     if stage == FINISH:
         flow = linear_flow.Flow('%s-finish' % kind)
@@ -107,4 +113,5 @@ def build(kind, ranks, target_name, planned=True, final_sync=True,
             cleanup_tasks.DeleteTestVolumes(),
             cleanup_tasks.DeleteIsolatedNetworks(),
             group_tasks.UpdateProtectionGroup())
-    return _recovery(kind, ranks, target_name, planned, final_sync, isolated)
+    return _recovery(kind, ranks, target_name, planned, final_sync, isolated,
+                     target_subnets)

@@ -40,7 +40,7 @@ class MappingError(exception.BadRequest):
     message = '%(reason)s'
 
 
-def _contains(cidr, address):
+def contains(cidr, address):
     try:
         return ipaddress.ip_address(address) in ipaddress.ip_network(
             cidr, strict=False)
@@ -106,6 +106,14 @@ class TargetResolver(object):
         self._networks[source_network_id] = found
         return found
 
+    def target_subnet(self, ident):
+        """A subnet of the target by id or name, as a plan's port names it."""
+        return self._by_id_or_name(
+            lambda i: self.cloud.get_subnet(self.project_id, i),
+            lambda n: [s for s in self.cloud.list_subnets(self.project_id)
+                       if s['name'] == n],
+            ident, 'Subnet')
+
     def subnets(self, network_id):
         if network_id not in self._subnets:
             self._subnets[network_id] = self.cloud.list_subnets(
@@ -129,7 +137,7 @@ class TargetResolver(object):
                            if mapped in (s['id'], s['name'])), None)
         if chosen is None and address:
             chosen = next((s for s in subnets
-                           if _contains(s['cidr'], address)), None)
+                           if contains(s['cidr'], address)), None)
         if chosen is None and source_fixed_ip.get('cidr'):
             chosen = next((s for s in subnets
                            if s['cidr'] == source_fixed_ip['cidr']), None)
@@ -140,7 +148,7 @@ class TargetResolver(object):
         if chosen is None:
             return None
         result = {'subnet_id': chosen['id']}
-        if address and _contains(chosen['cidr'], address):
+        if address and contains(chosen['cidr'], address):
             result['ip_address'] = address
         return result
 

@@ -135,6 +135,31 @@ def _network_name(env, request, network_id, captured=None):
         return 'name unknown'
 
 
+def _plan_subnet_problem(resolver, request, member_name, port):
+    """Why the target subnet of a plan's subnet cannot be had, if so."""
+    entry = request.subnets.get(port['subnet'])
+    try:
+        if entry is None:
+            resolver.target_subnet(port['subnet'])
+            return None
+        if entry.get('subnet_id'):
+            try:
+                resolver.cloud.get_subnet(resolver.project_id,
+                                          entry['subnet_id'])
+                return None
+            except errors.CloudNotFound:
+                pass
+        if port['network_id']:
+            resolver.network(port['network_id'], port['network_name'])
+    except mapping_lib.MappingError as exc:
+        hint = '' if entry is not None else (
+            ' Describe it under "subnets" of the recovery plan (with its '
+            'cidr), or create it on site %s' % request.target.name)
+        return 'Server %s: subnet %s of the recovery plan: %s%s' % (
+            member_name, port['subnet'], exc.msg, hint)
+    return None
+
+
 def _mapping_problems(request, env):
     target = request.target
     resolver = mapping_lib.TargetResolver(
@@ -145,8 +170,11 @@ def _mapping_problems(request, env):
     for member in request.members:
         name = member['server_name']
         for port in desired.ports(member, request.subnets):
-            if port['problem']:
-                problems.append('Server %s: %s.' % (name, port['problem']))
+            if port['subnet'] is not None:
+                problem = _plan_subnet_problem(resolver, request, name,
+                                               port)
+                if problem:
+                    problems.append(problem)
                 continue
             network_id = port['network_id']
             try:

@@ -60,6 +60,14 @@ class Recorder(object):
         log('Operation %(op)s: %(step)s: %(reason)s',
             {'op': self.operation_id, 'step': step, 'reason': reason})
 
+    def parameters(self, **values):
+        """Merge ``values`` into the recorded parameters, dicts into dicts.
+
+        What an operation made outside its members' results (subnets, say)
+        is recorded there.
+        """
+        self._update(parameters=values)
+
     def member(self, member_id, **values):
         values['member_id'] = member_id
         return self._update(member=values)

@@ -85,6 +85,11 @@ class Request(object):
                 member['member_id'])
         return [(rank, by_rank[rank]) for rank in sorted(by_rank)]
 
+    def plans_subnets(self):
+        """Whether the plan puts ports on subnets it names."""
+        return any(port['subnet'] is not None for member in self.members
+                   for port in desired.ports(member, self.subnets))
+
     def parameters(self):
         """What the operation records of the request."""
         given = {key: value for key, value in self.options.items()

@@ -56,11 +56,12 @@ class RecreateServer(base.OperationTask):
         self.member_id = member_id
 
     def execute(self, operation_id, members, mappings, subnets,
-                target_volumes, isolated_networks=None):
+                target_volumes, isolated_networks=None, target_subnets=None):
         env, recorder = self.begin(operation_id)
         builder = recreate.ServerBuilder(
             env, recorder, members[self.member_id], mappings, subnets,
-            target_volumes.get(self.member_id) or [], isolated_networks)
+            target_volumes.get(self.member_id) or [], isolated_networks,
+            target_subnets)
         result = builder.run()
         finished = sum(1 for r in recorder.members().values()
                        if r.get('status') in ('active', 'error'))

@@ -127,21 +127,18 @@ def remove_volumes(env, operation_id, members, results, test=False):
                                    array_copies(env, operation_id, members))
 
 
-def remove_isolated_networks(env, operation_id, members):
+def remove_isolated_networks(env, operation_id):
+    """The isolated networks of a test failover (named after it)."""
     cloud, project = env.cloud(env.target), env.project(env.target)
-    wanted = set()
-    for member in members.values():
-        for port in member['spec'].get('ports') or []:
-            wanted.add(names.isolated_network(operation_id,
-                                              port['network_id']))
-    for name in sorted(wanted):
-        for network in cloud.list_networks(project, name=name):
-            for port in cloud.list_ports(project, network_id=network['id']):
-                cloud.delete_port(project, port['id'])
-            for subnet in cloud.list_subnets(project,
-                                             network_id=network['id']):
-                cloud.delete_subnet(project, subnet['id'])
-            cloud.delete_network(project, network['id'])
+    prefix = names.isolated_network(operation_id, '')
+    for network in cloud.list_networks(project):
+        if not (network['name'] or '').startswith(prefix):
+            continue
+        for port in cloud.list_ports(project, network_id=network['id']):
+            cloud.delete_port(project, port['id'])
+        for subnet in cloud.list_subnets(project, network_id=network['id']):
+            cloud.delete_subnet(project, subnet['id'])
+        cloud.delete_network(project, network['id'])
 
 
 def remove_server_groups(env, operation_id, members):

@@ -8,7 +8,8 @@ is one transaction on the world.  Servers, volumes and groups move
 through their transitional states one read at a time (``BUILD`` then
 ``ACTIVE``, ``creating`` then ``available``), so that waits are
 exercised.  ``FakeCloud.fail(method, error)`` makes the next call of a
-driver method raise ``error``.
+driver method raise ``error``.  Its Nova speaks microversions up to
+``FakeCloud.compute_version`` (2.96 unless a test lowers it).
 
 The optional ``[fake_cloud] inventory_file`` maps a site name to
 ``{"services": {"compute": true, ...}, "volume_types": [...], "servers":
@@ -106,6 +107,7 @@ class FakeCloud(object):
         self.services = {service: True for service in SERVICES}
         self.reference_key = 'source-name'
         self.failures = {}
+        self.compute_version = (2, 96)
         self.macs = 0
         self.volume_types = {}
         for name_, specs in (
@@ -155,20 +157,23 @@ class FakeCloud(object):
 
     # Helpers shared with the driver
 
-    def add_network(self, project_id, name, external=False, shared=False):
+    def add_network(self, project_id, name, external=False, shared=False,
+                    mtu=None):
         network = {'id': _id(), 'name': name, 'external': external,
-                   'shared': shared, 'subnet_ids': [],
+                   'shared': shared, 'subnet_ids': [], 'mtu': mtu or 1500,
                    'project_id': project_id}
         self.networks[network['id']] = network
         return network
 
     def add_subnet(self, project_id, network_id, cidr, name=None,
-                   gateway_ip=None, enable_dhcp=True):
+                   gateway_ip=None, enable_dhcp=True, dns_nameservers=None):
         net = ipaddress.ip_network(cidr, strict=False)
         subnet = {'id': _id(), 'name': name or '', 'network_id': network_id,
                   'cidr': str(net), 'ip_version': net.version,
                   'gateway_ip': gateway_ip or str(next(net.hosts())),
-                  'enable_dhcp': enable_dhcp, 'project_id': project_id}
+                  'enable_dhcp': enable_dhcp,
+                  'dns_nameservers': list(dns_nameservers or []),
+                  'project_id': project_id}
         self.subnets[subnet['id']] = subnet
         self.networks[network_id]['subnet_ids'].append(subnet['id'])
         return subnet
@@ -388,6 +393,7 @@ class FakeCloudDriver(base.CloudDriver):
                 'volume_type': volume.get('volume_type'),
                 'bootable': volume.get('bootable', False),
                 'availability_zone': 'nova', 'group_id': None,
+                'image_metadata': {},
                 'attachments': [{'server_id': spec['id']}],
                 'project_id': project_id})
 
@@ -528,7 +534,9 @@ class FakeCloudDriver(base.CloudDriver):
             'image_id': image_id, 'key_name': key_name,
             'metadata': dict(spec.get('metadata') or {}),
             'user_data': spec.get('user_data'), 'port_ids': port_ids,
-            'volumes': mappings, 'server_group_id': group_id}
+            'volumes': mappings, 'server_group_id': group_id,
+            'config_drive': bool(spec.get('config_drive')),
+            'hostname': spec.get('hostname')}
         fault = cloud.failures.get('boot:%s' % spec['name'])
         if fault:
             server['next_status'] = 'ERROR'
@@ -551,6 +559,11 @@ class FakeCloudDriver(base.CloudDriver):
         keys.setdefault(name, {'name': name, 'public_key': public_key,
                                'type': key_pair.get('type') or 'ssh'})
         return name
+
+    @_entry
+    def supports_hostname(self, project_id, hostname):
+        return self.cloud.compute_version >= ((2, 94) if '.' in hostname
+                                              else (2, 90))
 
     @_entry
     def delete_key_pair(self, project_id, name):
@@ -690,8 +703,8 @@ class FakeCloudDriver(base.CloudDriver):
                 network, project_id)))
 
     @_entry
-    def create_network(self, project_id, name):
-        return _public(self.cloud.add_network(project_id, name))
+    def create_network(self, project_id, name, mtu=None):
+        return _public(self.cloud.add_network(project_id, name, mtu=mtu))
 
     def _delete(self, table, ident, project_id):
         resource = getattr(self.cloud, table).get(ident)
@@ -733,11 +746,13 @@ class FakeCloudDriver(base.CloudDriver):
 
     @_entry
     def create_subnet(self, project_id, network_id, cidr, name=None,
-                      gateway_ip=None, enable_dhcp=True):
+                      gateway_ip=None, enable_dhcp=True,
+                      dns_nameservers=None):
         self._get('networks', 'network', network_id, project_id,
                   'create subnet')
-        return _public(self.cloud.add_subnet(project_id, network_id, cidr,
-                                             name, gateway_ip, enable_dhcp))
+        return _public(self.cloud.add_subnet(
+            project_id, network_id, cidr, name, gateway_ip, enable_dhcp,
+            dns_nameservers))
 
     @_entry
     def delete_subnet(self, project_id, subnet_id):
@@ -785,7 +800,8 @@ class FakeCloudDriver(base.CloudDriver):
 
     @_entry
     def create_port(self, project_id, network_id, fixed_ips=None,
-                    mac_address=None, security_groups=None, name=None):
+                    mac_address=None, security_groups=None, name=None,
+                    allowed_address_pairs=None):
         resource = 'port %s in project %s' % (name or mac_address or '',
                                               project_id)
         network = self.get_network(project_id, network_id)
@@ -814,9 +830,14 @@ class FakeCloudDriver(base.CloudDriver):
         else:
             group_ids = [self._security_group(project_id, g)['id']
                          for g in security_groups]
+        mac_address = mac_address or self.cloud.new_mac()
         port = {'id': _id(), 'name': name or '', 'network_id': network_id,
-                'mac_address': mac_address or self.cloud.new_mac(),
+                'mac_address': mac_address,
                 'fixed_ips': addresses, 'security_group_ids': group_ids,
+                'allowed_address_pairs': [
+                    {'ip_address': p['ip_address'],
+                     'mac_address': mac_address}
+                    for p in allowed_address_pairs or []],
                 'device_id': None, 'status': 'DOWN',
                 'project_id': project_id}
         self.cloud.ports[port['id']] = port
@@ -954,7 +975,8 @@ class FakeCloudDriver(base.CloudDriver):
         volume = {'id': _id(), 'name': name, 'status': status, 'size': size,
                   'volume_type': volume_type, 'bootable': bootable,
                   'availability_zone': 'nova', 'group_id': None,
-                  'attachments': [], 'project_id': project_id}
+                  'attachments': [], 'image_metadata': {},
+                  'project_id': project_id}
         self.cloud.volumes[volume['id']] = volume
         return volume
 
@@ -981,6 +1003,12 @@ class FakeCloudDriver(base.CloudDriver):
     def set_volume_bootable(self, project_id, volume_id, bootable=True):
         volume = self._volume(project_id, volume_id, 'set bootable')
         volume['bootable'] = bool(bootable)
+
+    @_entry
+    def set_volume_image_metadata(self, project_id, volume_id, metadata):
+        volume = self._volume(project_id, volume_id, 'set image metadata')
+        volume['image_metadata'] = dict(volume['image_metadata'],
+                                        **metadata)
 
     @_entry
     def delete_volume(self, project_id, volume_id):

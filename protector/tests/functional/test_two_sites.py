@@ -347,6 +347,57 @@ def test_no_response_or_log_contains_a_secret(two_sites):
             assert secret not in logs
 
 
+# An Acura plan: ports as an object, in an order that is not sorted, and
+# a key protector keeps without applying it.
+ACURA_PLAN = {
+    'devices': {
+        'db': {'rank': 0, 'boot_condition': {'type': 'wait',
+                                             'delay_seconds': 30},
+               'ntp_server': 'ntp6.ntp-servers.net',
+               'ports': {'port_1': {'subnet': 'backend'},
+                         'port_0': {'subnet': 'backend',
+                                    'routing_allowed': 'true'}}},
+        'app': {'rank': 1, 'config_drive': 'true',
+                'custom_image_metadata': 'hw_disk_bus=scsi'},
+        'web': {'rank': 2, 'hostname': 'www-1'},
+    },
+    'subnets': {'backend': {'cidr': '10.20.0.0/24', 'mtu': 1450,
+                            'subnet_id': '76377dae-4e35-4183-bafa-'
+                                         'b06eef69249e'}},
+}
+
+
+def _export(env, cloud, *args):
+    return env.cli(cloud, 'protection-group', 'plan-export', GROUP,
+                   *args).stdout
+
+
+def test_acura_plan_round_trip_on_both_sites(two_sites):
+    path = os.path.join(two_sites.base_dir, 'acura-plan.json')
+    with open(path, 'w') as plan_file:
+        json.dump(ACURA_PLAN, plan_file)
+
+    result = two_sites.cli('member-a', 'protection-group', 'plan-import',
+                           GROUP, path)
+
+    assert ('Warning: devices.db.ntp_server: ntp_server has no OpenStack '
+            'meaning' in result.stderr), result.stderr
+    for cloud in ('member-a', 'member-a-b'):
+        exported = json.loads(_export(two_sites, cloud))
+        assert exported == ACURA_PLAN, (cloud, exported)
+        assert list(exported['devices']['db']['ports']) == [
+            'port_1', 'port_0']
+    table = os.path.join(two_sites.base_dir, 'servers.csv')
+    _export(two_sites, 'member-a', '--file', table)
+    with open(table) as table_file:
+        assert table_file.read().splitlines() == [
+            'name,id,rank,delay,flavor,ip', 'db,,0,30,,', 'app,,1,,,',
+            'web,,2,,,']
+    two_sites.cli('member-a', 'protection-group', 'plan-import', GROUP,
+                  table)
+    assert json.loads(_export(two_sites, 'member-a-b')) == ACURA_PLAN
+
+
 def test_delete_group_on_both_sites(two_sites):
     two_sites.cli('member-a', 'protection-group', 'delete', GROUP)
     for cloud in ('member-a', 'member-a-b'):

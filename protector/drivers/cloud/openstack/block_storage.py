@@ -59,7 +59,8 @@ def volume_dict(volume):
             'attachments': [{'server_id': a.get('server_id'),
                              'device': a.get('device'),
                              'attachment_id': a.get('attachment_id')}
-                            for a in volume.attachments or []]}
+                            for a in volume.attachments or []],
+            'image_metadata': dict(volume.volume_image_metadata or {})}
 
 
 def group_dict(group):
@@ -171,6 +172,11 @@ class BlockStorageMixin(object):
         self._vol(project_id, 'set the bootable flag of', volume_id,
                   lambda c: c.block_storage.set_volume_bootable_status(
                       volume_id, bool(bootable)))
+
+    def set_volume_image_metadata(self, project_id, volume_id, metadata):
+        self._vol(project_id, 'set image metadata of', volume_id,
+                  lambda c: c.block_storage.set_volume_image_metadata(
+                      volume_id, **metadata))
 
     def delete_volume(self, project_id, volume_id):
         self._vol(project_id, 'delete volume', volume_id,

@@ -4,6 +4,7 @@ import hashlib
 import re
 
 from openstack import exceptions as sdk_exc
+from openstack import utils as sdk_utils
 from oslo_log import log as logging
 
 from protector.common import coordination
@@ -180,12 +181,24 @@ class ComputeMixin(object):
                 project_id, spec['key_name'], spec.get('key_pair'))
         if spec.get('user_data'):
             attrs['user_data'] = spec['user_data']
+        if spec.get('config_drive'):
+            attrs['config_drive'] = True
+        if spec.get('hostname'):
+            attrs['hostname'] = spec['hostname']
         hints = dict(spec.get('scheduler_hints') or {})
         if spec.get('server_group'):
             hints['group'] = ref_id(spec['server_group'])
         if hints:
             attrs['scheduler_hints'] = hints
         return attrs
+
+    def supports_hostname(self, project_id, hostname):
+        # Nova takes a hostname from 2.90, one with dots (an FQDN) from
+        # 2.94; the sdk asks for the newest version both know.
+        version = '2.94' if '.' in hostname else '2.90'
+        return self.pcall(
+            project_id, 'read the versions of', 'the compute API',
+            lambda c: sdk_utils.supports_microversion(c.compute, version))
 
     # Key pairs belong to a user, not to a project: the creating user is
     # the service user, so the tenant's public key is imported for it.

@@ -14,14 +14,16 @@ def network_dict(network):
     return {'id': network.id, 'name': network.name,
             'external': bool(network.is_router_external),
             'shared': bool(network.is_shared),
-            'subnet_ids': list(network.subnet_ids or [])}
+            'subnet_ids': list(network.subnet_ids or []),
+            'mtu': network.mtu}
 
 
 def subnet_dict(subnet):
     return {'id': subnet.id, 'name': subnet.name,
             'network_id': subnet.network_id, 'cidr': subnet.cidr,
             'ip_version': subnet.ip_version, 'gateway_ip': subnet.gateway_ip,
-            'enable_dhcp': bool(subnet.is_dhcp_enabled)}
+            'enable_dhcp': bool(subnet.is_dhcp_enabled),
+            'dns_nameservers': list(subnet.dns_nameservers or [])}
 
 
 def port_dict(port):
@@ -31,6 +33,10 @@ def port_dict(port):
                            'ip_address': f.get('ip_address')}
                           for f in port.fixed_ips or []],
             'security_group_ids': list(port.security_group_ids or []),
+            'allowed_address_pairs': [
+                {'ip_address': p.get('ip_address'),
+                 'mac_address': p.get('mac_address')}
+                for p in port.allowed_address_pairs or []],
             'device_id': port.device_id or None, 'status': port.status}
 
 
@@ -69,10 +75,13 @@ class NetworkMixin(object):
                          lambda c: network_dict(
                              c.network.get_network(network_id)))
 
-    def create_network(self, project_id, name):
+    def create_network(self, project_id, name, mtu=None):
+        attrs = {'name': name}
+        if mtu:
+            attrs['mtu'] = mtu
         network = self._net(project_id, 'create network', 'network', name,
                             lambda c: network_dict(
-                                c.network.create_network(name=name)),
+                                c.network.create_network(**attrs)),
                             idempotent=False)
         LOG.info('Site %(site)s: created network %(id)s in project '
                  '%(project)s', {'site': self.site.name,
@@ -96,7 +105,8 @@ class NetworkMixin(object):
                              c.network.get_subnet(subnet_id)))
 
     def create_subnet(self, project_id, network_id, cidr, name=None,
-                      gateway_ip=None, enable_dhcp=True):
+                      gateway_ip=None, enable_dhcp=True,
+                      dns_nameservers=None):
         attrs = {'network_id': network_id, 'cidr': cidr,
                  'ip_version': ipaddress.ip_network(cidr,
                                                     strict=False).version,
@@ -105,6 +115,8 @@ class NetworkMixin(object):
             attrs['name'] = name
         if gateway_ip:
             attrs['gateway_ip'] = gateway_ip
+        if dns_nameservers:
+            attrs['dns_nameservers'] = list(dns_nameservers)
         return self._net(project_id, 'create subnet', 'subnet', cidr,
                          lambda c: subnet_dict(c.network.create_subnet(
                              **attrs)), idempotent=False)
@@ -131,7 +143,8 @@ class NetworkMixin(object):
                          lambda c: port_dict(c.network.get_port(port_id)))
 
     def create_port(self, project_id, network_id, fixed_ips=None,
-                    mac_address=None, security_groups=None, name=None):
+                    mac_address=None, security_groups=None, name=None,
+                    allowed_address_pairs=None):
         attrs = {'network_id': network_id}
         if fixed_ips:
             attrs['fixed_ips'] = [
@@ -142,6 +155,10 @@ class NetworkMixin(object):
             attrs['mac_address'] = mac_address
         if name:
             attrs['name'] = name
+        if allowed_address_pairs:
+            attrs['allowed_address_pairs'] = [
+                {'ip_address': p['ip_address']}
+                for p in allowed_address_pairs]
         if security_groups is not None:
             attrs['security_group_ids'] = self._security_group_ids(
                 project_id, security_groups)

@@ -2,9 +2,11 @@
 
 import copy
 
+from protector.tests.unit import acura_seed
 from protector.tests.unit import base
 
 MEMBER_A = base.member_of(base.PROJECT_A)
+ACURA = dict(MEMBER_A, **{'OpenStack-API-Version': 'protector 1.4'})
 
 # The DR plan example of seed 000 (Acura), for the two servers of the fake
 # cloud; "external" is described in "subnets" because plans name subnets.
@@ -47,8 +49,8 @@ class TestPlan(base.ScenarioTestCase):
         self.add_member('web-tier', 'rhel7.2')
         self.path = self.group_path('web-tier', '/plan')
 
-    def _put(self, plan):
-        return self.request('PUT', self.path, {'plan': plan}, MEMBER_A)
+    def _put(self, plan, headers=MEMBER_A):
+        return self.request('PUT', self.path, {'plan': plan}, headers)
 
     def test_default_plan_comes_from_the_servers(self):
         plan = self.ok('GET', self.path, headers=MEMBER_A)['plan']
@@ -60,10 +62,8 @@ class TestPlan(base.ScenarioTestCase):
         }, plan['devices']['rhel7.2'])
         self.assertEqual(2, len(plan['devices']['IIS-Demo']['ports']))
         self.assertEqual({
-            base.MAIN_SUBNET_ID: {'subnet_id': base.MAIN_SUBNET_ID,
-                                  'cidr': '192.168.15.0/24'},
-            base.EXTERNAL_SUBNET_ID: {'subnet_id': base.EXTERNAL_SUBNET_ID,
-                                      'cidr': '203.0.113.0/24'},
+            base.MAIN_SUBNET_ID: {'cidr': '192.168.15.0/24'},
+            base.EXTERNAL_SUBNET_ID: {'cidr': '203.0.113.0/24'},
         }, plan['subnets'])
 
     def test_seed_plan_imports_and_exports_unchanged(self):
@@ -71,8 +71,64 @@ class TestPlan(base.ScenarioTestCase):
 
         self.assertEqual(200, response.status_int, response.text)
         self.assertEqual(SEED_PLAN, response.json_body['plan'])
+        self.assertNotIn('warnings', response.json_body)
         self.assertEqual(SEED_PLAN, self.ok('GET', self.path,
                                             headers=MEMBER_A)['plan'])
+
+    def test_acura_examples_import_and_export_unchanged(self):
+        for example in (acura_seed.full, acura_seed.machine_description):
+            response = self._put(example(), ACURA)
+
+            self.assertEqual(200, response.status_int, response.text)
+            self.assertEqual(example(), response.json_body['plan'])
+            self.assertEqual(example(), self.ok(
+                'GET', self.path, headers=ACURA)['plan'])
+            self.assertEqual([
+                'devices.IIS-Demo.ports.1.subnet: \'external\' is neither '
+                'a key of "subnets" nor a subnet the server uses, so it '
+                'must be the name or ID of a subnet of the recovery site; '
+                'an operation checks it when it starts'],
+                response.json_body['warnings'])
+
+    def test_kept_keys_are_answered_with_warnings(self):
+        plan = acura_seed.full()
+        plan['devices']['rhel7.2']['ntp_server'] = 'ntp6.ntp-servers.net'
+        plan['devices']['rhel7.2']['ports'][0]['interface'] = 'bridge'
+
+        response = self._put(plan, ACURA)
+
+        self.assertEqual(200, response.status_int, response.text)
+        warnings = response.json_body['warnings']
+        self.assertEqual(3, len(warnings), warnings)
+        self.assertTrue(warnings[0].startswith(
+            'devices.rhel7.2.ntp_server: ntp_server has no OpenStack '
+            'meaning, so it is kept and exported unchanged but not '
+            'applied'), warnings)
+        self.assertTrue(warnings[1].startswith(
+            'devices.rhel7.2.ports.0.interface: interface has no OpenStack '
+            'meaning'), warnings)
+        self.assertEqual(plan, self.ok('GET', self.path,
+                                       headers=MEMBER_A)['plan'])
+
+    def test_acura_format_needs_microversion_1_4(self):
+        plan = acura_seed.machine_description()
+        plan['devices']['IIS-Demo']['ports'][0]['floating_ip'] = 'true'
+        plan['subnets']['main_subnet']['mtu'] = 9000
+
+        response = self._put(plan)
+
+        error = self.assertError(response, 400, 'The recovery plan has 5 '
+                                                'problem(s)')
+        needs = ("needs API microversion 1.4 (send 'OpenStack-API-Version: "
+                 "protector 1.4')")
+        self.assertEqual(sorted(['%s: %s' % (path, needs) for path in (
+            'devices.rhel7.2.custom_image_metadata', 'devices.rhel7.2.ports',
+            'devices.IIS-Demo.ports.0.floating_ip',
+            'subnets.main_subnet.mtu')] + [
+            'devices.IIS-Demo.ports.1.subnet: \'external\' is neither a key '
+            'of "subnets" nor a subnet the server uses; a subnet of the '
+            'recovery site ' + needs]), sorted(error['problems']))
+        self.assertEqual(3, self.show_group('web-tier')['metadata_version'])
 
     def test_import_sets_rank_boot_condition_and_overrides(self):
         self._put(SEED_PLAN)

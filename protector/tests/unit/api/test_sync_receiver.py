@@ -8,6 +8,7 @@ from protector.common import crypto
 from protector.common import group_states
 from protector.common import metadata_content
 from protector.db import api as db
+from protector.tests.unit import acura_seed
 from protector.tests.unit import base
 
 GROUP_ID = '3f0c6a7e-1d2b-4c5d-8e9f-0a1b2c3d4e5f'
@@ -174,6 +175,23 @@ class TestReceive(ReceiverTestCase):
         self.assertEqual({'network': {'net-b': 'net-a'}}, self.ok(
             'GET', self.group_path(GROUP_ID, '/mappings'),
             headers=MEMBER_A)['mappings']['failover'])
+
+    def test_a_plan_in_the_acura_format_is_stored_as_it_came(self):
+        doc = document(subnets=acura_seed.full()['subnets'])
+        overrides = dict(acura_seed.table_examples()['devices']['rhel7.2'],
+                         device_name='erp-app')
+        del overrides['rank']
+        doc['members'][0]['overrides'] = overrides
+
+        response = self._put(doc)
+
+        self.assertEqual(200, response.status_int, response.text)
+        plan = self.ok('GET', self.group_path(GROUP_ID, '/plan'),
+                       headers=MEMBER_A)['plan']
+        self.assertEqual(acura_seed.full()['subnets'], plan['subnets'])
+        device = dict(overrides, rank=2, boot_condition={'type': 'active'})
+        del device['device_name']
+        self.assertEqual({'erp-app': device}, plan['devices'])
 
     def test_tokens_are_encrypted_again(self):
         self._put(document())

@@ -233,6 +233,30 @@ class CloudDriverContract(object):
                                     self.driver.list_security_groups(
                                         self.project_id)])
 
+    def test_what_a_recovery_plan_asks_of_networks(self):
+        network = self.driver.create_network(self.project_id,
+                                             self.name('mtu'), mtu=1400)
+        self.later(self.driver.delete_network, self.project_id,
+                   network['id'])
+        self.assertEqual(1400, self.driver.get_network(
+            self.project_id, network['id'])['mtu'])
+        subnet = self.driver.create_subnet(
+            self.project_id, network['id'], self.cidr % 6,
+            dns_nameservers=['192.0.2.53', '192.0.2.54'])
+        self.later(self.driver.delete_subnet, self.project_id, subnet['id'])
+        self.assertEqual(['192.0.2.53', '192.0.2.54'],
+                         self.driver.get_subnet(self.project_id, subnet['id'])[
+                             'dns_nameservers'])
+        port = self.driver.create_port(
+            self.project_id, network['id'], name=self.name('router'),
+            allowed_address_pairs=[{'ip_address': '0.0.0.0/0'}])
+        self.later(self.driver.delete_port, self.project_id, port['id'])
+        self.assertEqual([('0.0.0.0/0', port['mac_address'])],
+                         [(p['ip_address'], p['mac_address'])
+                          for p in self.driver.get_port(
+                              self.project_id, port['id'])[
+                              'allowed_address_pairs']])
+
     def test_floating_ips(self):
         external = self.driver.list_networks(self.project_id, external=True)
         if not external:
@@ -386,6 +410,26 @@ class CloudDriverContract(object):
         self.assertIn(server['id'], error.msg)
         self.assertIn('ACTIVE', error.msg)
         self.assertIn('SHUTOFF', error.msg)
+
+    def test_image_metadata_config_drive_and_hostname(self):
+        network, subnet = self.network(7)
+        port = self.port(network, subnet,
+                         (self.cidr % 7).replace('.0/24', '.60'))
+        boot = self.volume('boot', boot=True)
+        self.driver.set_volume_image_metadata(
+            self.project_id, boot['id'], {'hw_qemu_guest_agent': 'no'})
+        self.driver.set_volume_image_metadata(
+            self.project_id, boot['id'], {'os_require_quiesce': 'no'})
+        metadata = self.driver.get_volume(self.project_id,
+                                          boot['id'])['image_metadata']
+        self.assertEqual(('no', 'no'), (metadata['hw_qemu_guest_agent'],
+                                        metadata['os_require_quiesce']))
+        spec = {'name': self.name('planned'), 'flavor': self.flavor,
+                'volumes': [{'volume_id': boot['id'], 'boot_index': 0}],
+                'ports': [{'port_id': port['id']}], 'config_drive': True}
+        if self.driver.supports_hostname(self.project_id, 'planned-1'):
+            spec['hostname'] = 'planned-1'
+        self.assertEqual('ACTIVE', self.boot(spec)['status'])
 
     def test_unknown_servers(self):
         missing = str(uuid.uuid4())

@@ -39,6 +39,11 @@ def _versions(url, version, min_version, key='versions'):
     return {key: [doc]} if key == 'versions' else {key: doc}
 
 
+def nova_versions(newest):
+    """Nova's version document, serving microversions up to ``newest``."""
+    return _versions(NOVA, newest, '2.1', 'version')
+
+
 class HttpCloud(fixtures.Fixture):
 
     def _setUp(self):
@@ -62,7 +67,7 @@ class HttpCloud(fixtures.Fixture):
             project_domain_name='Default', region_name='RegionOne')
         self.mock.post(AUTH_URL + '/auth/tokens', json=self._token,
                        status_code=201)
-        self.mock.get(NOVA, json=_versions(NOVA, '2.96', '2.1', 'version'))
+        self.mock.get(NOVA, json=nova_versions('2.96'))
         self.mock.get(CINDER + '/', json=_versions(CINDER, '3.71', '3.0'))
         self.mock.get(NEUTRON, json={'versions': [{
             'id': 'v2.0', 'status': 'CURRENT',

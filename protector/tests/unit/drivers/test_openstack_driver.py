@@ -8,6 +8,7 @@ import testtools
 
 from protector.common import driver_errors as errors
 from protector.common import exception
+from protector.common import keystone
 from protector.tests.unit.drivers import http_cloud as hc
 
 PROJECT = 'tenant-project'
@@ -287,6 +288,27 @@ class TestServers(DriverTestCase):
         [(_, key)] = self.cloud.calls('POST', '/os-keypairs')
         self.assertEqual(PUBLIC_KEY, key['keypair']['public_key'])
 
+    def test_config_drive_and_hostname_reach_nova(self):
+        self.driver.create_server(PROJECT, self.spec(
+            config_drive=True, hostname='db-primary'))
+
+        [(_, body)] = self.cloud.calls('POST', '/servers')
+        self.assertEqual((True, 'db-primary'),
+                         (body['server']['config_drive'],
+                          body['server']['hostname']))
+
+    def test_a_hostname_needs_compute_2_90_and_one_with_dots_2_94(self):
+        for newest, plain, dotted in (('2.96', True, True),
+                                      ('2.93', True, False),
+                                      ('2.89', False, False)):
+            # A new session discovers the versions again.
+            keystone.reset()
+            self.cloud.on('GET', hc.NOVA, json=hc.nova_versions(newest))
+            driver = self.cloud.driver()
+            self.assertEqual((plain, dotted), (
+                driver.supports_hostname(PROJECT, 'db'),
+                driver.supports_hostname(PROJECT, 'db.lan')), newest)
+
     def test_a_different_key_of_the_same_name_gets_its_own_name(self):
         self.cloud.on('GET', hc.NOVA + '/os-keypairs/ops', json={
             'keypair': {'name': 'ops', 'public_key': 'ssh-rsa OTHER x'}})
@@ -544,6 +566,18 @@ class TestBlockStorage(DriverTestCase):
                           json={'transfer': {'id': 'tr-2'}},
                           status_code=202)
 
+    def test_image_metadata_of_a_volume(self):
+        action = self.cloud.on('POST', hc.CINDER + '/volumes/%s/action'
+                               % BOOT, status_code=200)
+
+        self.driver.set_volume_image_metadata(PROJECT, BOOT,
+                                              {'hw_disk_bus': 'scsi'})
+
+        self.assertEqual({'os-set_image_metadata': {'metadata': {
+            'hw_disk_bus': 'scsi'}}}, action.last_request.json())
+        self.assertEqual('token-%s' % PROJECT,
+                         action.last_request.headers['X-Auth-Token'])
+
     def test_an_adoption_a_dead_engine_began_is_finished_not_repeated(self):
         # The service project holds the volume, offered to the project.
         named = self.cloud.on('GET', hc.CINDER + '/volumes/detail?name=m',
@@ -712,6 +746,42 @@ class TestNetwork(DriverTestCase):
             'network_id': 'net', 'mac_address': 'fa:16:3e:00:00:09',
             'fixed_ips': [{'subnet_id': 'sub', 'ip_address': '10.0.0.9'}],
             'security_groups': ['sg-web']}}, create.last_request.json())
+
+    def test_mtu_dns_servers_and_allowed_address_pairs(self):
+        networks = self.cloud.on(
+            'POST', hc.NEUTRON + '/v2.0/networks', status_code=201,
+            json={'network': {'id': 'net', 'name': 'n', 'mtu': 1511}})
+        subnets = self.cloud.on(
+            'POST', hc.NEUTRON + '/v2.0/subnets', status_code=201,
+            json={'subnet': {'id': 'sub', 'network_id': 'net',
+                             'cidr': '10.0.0.0/24', 'ip_version': 4,
+                             'dns_nameservers': ['10.0.0.53']}})
+        ports = self.cloud.on(
+            'POST', hc.NEUTRON + '/v2.0/ports', status_code=201,
+            json={'port': dict(port('p1', 'fa:16:3e:00:00:09', 'net', 'sub',
+                                    '10.0.0.9', []),
+                               allowed_address_pairs=[{
+                                   'ip_address': '0.0.0.0/0',
+                                   'mac_address': 'fa:16:3e:00:00:09'}])})
+
+        network = self.driver.create_network(PROJECT, 'n', mtu=1511)
+        subnet = self.driver.create_subnet(
+            PROJECT, 'net', '10.0.0.0/24', dns_nameservers=['10.0.0.53'])
+        created = self.driver.create_port(
+            PROJECT, 'net', allowed_address_pairs=[
+                {'ip_address': '0.0.0.0/0'}])
+
+        self.assertEqual({'network': {'name': 'n', 'mtu': 1511}},
+                         networks.last_request.json())
+        self.assertEqual(['10.0.0.53'], subnets.last_request.json()[
+            'subnet']['dns_nameservers'])
+        self.assertEqual([{'ip_address': '0.0.0.0/0'}],
+                         ports.last_request.json()['port'][
+                             'allowed_address_pairs'])
+        self.assertEqual((1511, ['10.0.0.53'], [{
+            'ip_address': '0.0.0.0/0', 'mac_address': 'fa:16:3e:00:00:09'}]),
+            (network['mtu'], subnet['dns_nameservers'],
+             created['allowed_address_pairs']))
 
     def test_an_address_in_use_is_a_conflict_not_retried(self):
         self.cloud.on('POST', hc.NEUTRON + '/v2.0/ports', status_code=409,
