@@ -17,6 +17,12 @@ History (keep in step with doc/source/contributor/microversions.rst):
 * 1.3 - Operations show ``engine``: the protector-engine (host, pid) that
   runs the operation or ran it last, how many times an engine claimed it
   and when last.
+* 1.4 - Changes made on one site alone: ``"local": true`` in the bodies of
+  ``PUT .../plan``, ``PUT .../mappings``, ``POST`` and ``PUT .../policy``
+  (and their answers show ``local_changes``); groups show
+  ``local_changes``; sync-status and sync-force answer ``local_changes``
+  and ``remote_local_changes``; so does the peer's ``GET
+  /v1/admin/sync/protection-groups/{id}`` (``local_changes``).
 """
 
 import re
@@ -26,7 +32,7 @@ from protector.common import exception
 SERVICE_TYPE = 'protector'
 HEADER = 'OpenStack-API-Version'
 MIN_VERSION = (1, 0)
-MAX_VERSION = (1, 3)
+MAX_VERSION = (1, 4)
 
 _VERSION_RE = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 

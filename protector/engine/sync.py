@@ -29,6 +29,13 @@ So both sites hold one history of versions; ``status`` compares versions
 and content digests, so a difference, if one ever happened (an unplanned
 failover runs on one site alone), shows up with both digests and
 ``force`` repairs it.
+
+The one exception is asked for by the operator: a change of the recovery
+plan, the mappings or the policy (``PlanChange``) with ``local`` is made
+on this site alone when the peer is unreachable at step 2.  The group
+then records its local-only changes (``protector.common.local_changes``);
+they are never sent by themselves, because the peer may come back with
+changes of its own, and ``force`` sends them when the operator says so.
 """
 
 import datetime
@@ -42,6 +49,7 @@ from oslo_utils import timeutils
 
 from protector.common import coordination
 from protector.common import exception
+from protector.common import local_changes
 from protector.common import metadata_document
 from protector.db import api as db
 from protector.engine import peer as peer_api
@@ -167,9 +175,18 @@ def push(context, group_id, retry=True):
 
     ``retry=False`` (an unplanned failover, run without the lost site):
     the site that comes back is left stale until an operator repairs it
-    with sync-force, knowing what ran there meanwhile.
+    with sync-force, knowing what ran there meanwhile.  So is the peer of
+    a group that holds local-only changes: sync-force alone sends them.
     """
     group = db.group_get(context, group_id)
+    if group.local_changes_since is not None:
+        db.group_record_sync_error(
+            context, group.id,
+            "Not sent: this site holds changes made while the peer site "
+            "was unreachable (--local); run 'openstack protector "
+            "protection-group sync-force %s' on this site to send them."
+            % group.name)
+        return False
     if retry:
         return deliver(context, group)
     try:
@@ -205,7 +222,8 @@ class GroupChange(object):
     Use as ``with GroupChange(context, group_id) as change:``; inside,
     ``change.group`` is the group as it was, and ``change.undo_with(f,
     *args)`` registers how to undo something done outside the database,
-    in case the change fails or the peer refuses it.
+    in case the change fails or the peer refuses it.  ``change.alone``
+    tells whether it is made on this site alone (see ``PlanChange``).
     """
 
     def __init__(self, context, group_id):
@@ -213,6 +231,7 @@ class GroupChange(object):
         self.group_id = group_id
         self.holder = new_holder()
         self.group = None
+        self.alone = False
         self._undo = []
         self._snapshot = None
         self._peer = None
@@ -227,25 +246,11 @@ class GroupChange(object):
             # A change that could not be sent must not be made.
             metadata_document.peer_project(self.context, self.group, peer)
             self._peer = peer_api.PeerClient(peer)
-            pending = self.group.push_next_at is not None
-            if pending and not deliver(self.context, self.group):
-                group = db.group_get(self.context, self.group_id)
-                raise exception.OutOfSync(
-                    group=group.name, local_version=group.metadata_version,
-                    local_site=CONF.site_name,
-                    remote_version=group.peer_version, remote_site=peer.name,
-                    detail=' (this site has not been able to send it: '
-                           '%s; it keeps trying)' % group.last_sync_error)
-            self.group = db.group_get(self.context, self.group_id)
-            base = (self.group.metadata_version, self.group.metadata_digest)
             try:
-                self._peer.reserve(self.group.id, self.group.name,
-                                   self.holder, base,
-                                   CONF.engine.change_lease_seconds)
-            except (exception.VersionConflict, exception.NotFound):
-                ensure_in_sync(self.context, self.group)
-                raise
-            db.group_record_sync(self.context, self.group.id, *base)
+                self._reserve_peer(peer)
+            except exception.PeerUnreachable as exc:
+                self._without_peer(exc)
+                self.group = db.group_get(self.context, self.group_id)
             self._snapshot = metadata_document.snapshot(self.context,
                                                         self.group)
         except BaseException:
@@ -255,13 +260,43 @@ class GroupChange(object):
         self.context.group_lease = (self.group_id, self.holder)
         return self
 
+    def _reserve_peer(self, peer):
+        """Have the peer hold its copy, at our version, for this change."""
+        pending = self.group.push_next_at is not None
+        if pending and not deliver(self.context, self.group):
+            group = db.group_get(self.context, self.group_id)
+            # Raises PeerUnreachable if that is why it was not delivered.
+            self._peer.get(group.id, group.name)
+            raise exception.OutOfSync(
+                group=group.name, local_version=group.metadata_version,
+                local_site=CONF.site_name,
+                remote_version=group.peer_version, remote_site=peer.name,
+                detail=' (this site has not been able to send it: '
+                       '%s; it keeps trying)' % group.last_sync_error)
+        self.group = db.group_get(self.context, self.group_id)
+        base = (self.group.metadata_version, self.group.metadata_digest)
+        try:
+            self._peer.reserve(self.group.id, self.group.name, self.holder,
+                               base, CONF.engine.change_lease_seconds)
+        except (exception.VersionConflict, exception.NotFound):
+            ensure_in_sync(self.context, self.group)
+            raise
+        db.group_record_sync(self.context, self.group.id, *base)
+
+    def _without_peer(self, error):
+        """The peer is unreachable: both sites make a change or neither."""
+        raise error
+
+    def _release_peer(self):
+        if not self.alone:
+            self._peer.release(self.group_id, self.group.name, self.holder)
+
     def __exit__(self, exc_type, exc, tb):
         del self.context.group_lease
         try:
             if exc_type is not None:
                 self._run_undo()
-                self._peer.release(self.group_id, self.group.name,
-                                   self.holder)
+                self._release_peer()
                 return False
             self._finish()
         finally:
@@ -275,7 +310,15 @@ class GroupChange(object):
             return  # Deleted, on both sites.
         base = (self.group.metadata_version, self.group.metadata_digest)
         if group.metadata_version == base[0]:
-            self._peer.release(group.id, group.name, self.holder)
+            self._release_peer()
+            return
+        if self.alone:
+            db.group_record_local_change(self.context, group.id,
+                                         CONF.site_name, base[0] + 1)
+            LOG.warning('Protection group %(id)s version %(version)d was '
+                        'made on this site alone (--local): the peer site '
+                        'is unreachable; only sync-force sends it',
+                        {'id': group.id, 'version': group.metadata_version})
             return
         try:
             send(self.context, group, holder=self.holder, base=base)
@@ -298,18 +341,49 @@ class GroupChange(object):
                               self.group_id)
 
 
+class PlanChange(GroupChange):
+    """A change of the recovery plan, the mappings or the policy.
+
+    These say how the group is recovered, which an operator may have to
+    change on the surviving site while the other is down.  With ``local``
+    such a change is made on this site alone (``alone``) when the peer is
+    unreachable, and recorded as a local-only change; without it, its
+    refusal says that ``--local`` exists.  A peer that answers makes
+    ``local`` change nothing.
+    """
+
+    def __init__(self, context, group_id, local=False):
+        super().__init__(context, group_id)
+        self.local = local
+
+    def _without_peer(self, error):
+        if not self.local:
+            raise exception.PeerUnreachableTryLocal(**error.kwargs)
+        self.alone = True
+
+
+def _held(group, remote):
+    """The local-only changes of either copy, this site's first."""
+    return (local_changes.marker(group) or
+            (remote or {}).get('local_changes'))
+
+
 def ensure_in_sync(context, group):
     """Refuse what needs both copies equal when they are not."""
     peer = peer_site(context)
     metadata_document.peer_project(context, group, peer)
     remote = peer_api.PeerClient(peer).get(group.id, group.name)
     result = _compare(group, remote)
-    if result is not None:
-        raise exception.OutOfSync(
-            group=group.name, local_version=group.metadata_version,
-            local_site=CONF.site_name,
-            remote_version='none' if remote is None else remote['version'],
-            remote_site=peer.name, detail=' (%s)' % result)
+    if result is None:
+        return
+    held = _held(group, remote)
+    if held is not None:
+        raise local_changes.refusal(group.name, held)
+    raise exception.OutOfSync(
+        group=group.name, local_version=group.metadata_version,
+        local_site=CONF.site_name,
+        remote_version='none' if remote is None else remote['version'],
+        remote_site=peer.name, detail=' (%s)' % result)
 
 
 def _compare(group, remote):
@@ -339,47 +413,87 @@ def ensure_peer_reachable(context, group_name):
 
 
 def status(context, group):
+    """Compare both copies now.
+
+    ``detail`` says why they differ and how to repair it;
+    ``local_changes`` and ``remote_local_changes`` what each copy holds of
+    changes made on its site alone.
+    """
     peer = peer_site(context)
-    result = {'protection_group': group.name,
-              'local_site': local_site(context).name,
+    here = local_site(context).name
+    result = {'protection_group': group.name, 'local_site': here,
               'local_version': group.metadata_version,
               'local_digest': group.metadata_digest,
               'remote_site': peer.name, 'remote_version': None,
-              'remote_digest': None, 'detail': ''}
+              'remote_digest': None, 'detail': '',
+              'local_changes': local_changes.marker(group),
+              'remote_local_changes': None}
     try:
         remote = peer_api.PeerClient(peer).get(group.id, group.name)
     except exception.ProtectorException as exc:
         result.update(status=UNREACHABLE, detail=exc.msg)
+        if result['local_changes']:
+            result['detail'] += ' ' + local_changes.describe(
+                group.name, result['local_changes'], peer.name)
         return result
     if remote is None:
         db.group_record_sync(context, group.id, None, None)
     else:
         result.update(remote_version=remote['version'],
-                      remote_digest=remote['digest'])
+                      remote_digest=remote['digest'],
+                      remote_local_changes=remote.get('local_changes'))
         db.group_record_sync(context, group.id, remote['version'],
                              remote['digest'])
     group = db.group_get(context, group.id)
+    result['local_changes'] = local_changes.marker(group)
     why = _compare(group, remote)
     if why is None:
         result['status'] = IN_SYNC
         return result
     result['status'] = OUT_OF_SYNC
+    result['detail'] = _repair(group, remote, here, peer.name, why)
+    return result
+
+
+def _repair(group, remote, here, peer_name, why):
+    """Why the copies differ and what to run, for people."""
+    diverged = _diverged(group, remote, here, peer_name)
+    if diverged is not None:
+        return diverged.msg
+    if local_changes.marker(group):
+        return local_changes.describe(group.name,
+                                      local_changes.marker(group), peer_name)
+    if (remote or {}).get('local_changes'):
+        return local_changes.describe(group.name, remote['local_changes'],
+                                      here)
     if group.push_next_at:
-        result['detail'] = why[0].upper() + why[1:] + '.'
-    else:
-        result['detail'] = (
-            "%s. Run 'openstack protector protection-group sync-force %s' "
+        return why[0].upper() + why[1:] + '.'
+    return ("%s. Run 'openstack protector protection-group sync-force %s' "
             "on the site whose copy is right (by default the one holding "
             "the workload)." % (why[0].upper() + why[1:], group.name))
-    return result
+
+
+def _diverged(group, remote, here, peer_name):
+    """The refusal to choose between two copies changed apart, or None."""
+    how = local_changes.diverged(group, remote, here, peer_name)
+    if how is None:
+        return None
+    return exception.CopiesDiverged(
+        group=group.name, local_version=group.metadata_version,
+        local_digest=db.short_digest(group.metadata_digest),
+        local_site=here, remote_version=remote['version'],
+        remote_digest=db.short_digest(remote['digest']),
+        remote_site=peer_name, how=how)
 
 
 def force(context, group_id, source='auto', holder=None):
     """Make both copies equal with the copy of ``source``.
 
-    ``auto``: the higher version; with equal versions, the copy of the
-    site that holds the workload according to this site.  ``holder``: the
-    peer's own hold on its copy, when it asked for this push.
+    ``auto``: the copy holding local-only changes; otherwise the higher
+    version; with equal versions, the copy of the site that holds the
+    workload according to this site.  It refuses when both copies
+    changed apart.  ``holder``: the peer's own hold on its copy, when it
+    asked for this push.
     """
     mine = new_holder()
     group = hold(context, group_id, mine)
@@ -388,7 +502,8 @@ def force(context, group_id, source='auto', holder=None):
         client = peer_api.PeerClient(peer)
         remote = client.get(group.id, group.name)
         if source == 'auto':
-            source = _authoritative(group, remote)
+            source = _authoritative(group, remote, local_site(context).name,
+                                    peer.name)
         if source == 'peer':
             if remote is None:
                 raise exception.Conflict(
@@ -415,9 +530,14 @@ def force(context, group_id, source='auto', holder=None):
     return status(context, db.group_get(context, group_id))
 
 
-def _authoritative(group, remote):
-    if remote is None:
+def _authoritative(group, remote, here, peer_name):
+    diverged = _diverged(group, remote, here, peer_name)
+    if diverged is not None:
+        raise diverged
+    if remote is None or group.local_changes_since is not None:
         return 'local'
+    if remote.get('local_changes'):
+        return 'peer'
     if remote['version'] != group.metadata_version:
         return 'peer' if remote['version'] > group.metadata_version \
             else 'local'

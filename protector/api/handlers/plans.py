@@ -2,6 +2,7 @@
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
+from protector.api import local_flag
 from protector.api.schemas import protection_groups as schema
 from protector.api import util
 from protector.common import recovery_plan
@@ -25,7 +26,10 @@ def show(req):
 def update(req):
     """Import the recovery plan of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:update')
-    plan = util.body(req)['plan']
+    body = util.body(req)
     group = groups.get_group(req, ctx)
-    rpcapi.EngineAPI().plan_import(ctx, group_id=group.id, plan=plan)
-    return util.json_response({'plan': _plan(ctx, group.id)})
+    rpcapi.EngineAPI().plan_import(ctx, group_id=group.id,
+                                   plan=body['plan'],
+                                   local=local_flag.requested(body))
+    return util.json_response(local_flag.answer(
+        req, {'plan': _plan(ctx, group.id)}, ctx, group.id))

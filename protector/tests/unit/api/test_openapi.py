@@ -72,7 +72,8 @@ class TestOpenAPI(base.APITestCase):
                       if p['name'] == 'OpenStack-API-Version')
         self.assertTrue(header['required'])
         self.assertEqual(['protector 1.1', 'protector 1.2',
-                          'protector 1.3', 'protector latest'],
+                          'protector 1.3', 'protector 1.4',
+                          'protector latest'],
                          header['schema']['anyOf'][0]['enum'])
         self.assertEqual('1.1', action['x-openstack-microversion'])
         summary = self.description['paths']['/v1/admin/health']['get']

@@ -113,3 +113,18 @@ class TestEngineRPCAPI(base.TestCase):
     def test_a_pin_must_be_a_version(self):
         self.assertRaises(ValueError, self.conf.config, engine='two',
                           group='upgrade_levels')
+
+    def test_only_a_local_change_needs_2_1(self):
+        self.conf.config(engine='2.0', group='upgrade_levels')
+        client = rpcapi.EngineAPI()
+        sent = []
+
+        def call(cctxt, context, method, **kwargs):
+            sent.append((cctxt.target.version, kwargs))
+        with fixtures.MockPatchObject(rpc, 'call', side_effect=call):
+            client.plan_import(self.context, 'group-1', {'devices': {}})
+
+        self.assertEqual([('2.0', {'group_id': 'group-1',
+                                   'plan': {'devices': {}}})], sent)
+        self.assertRaises(messaging.RPCVersionCapError, client.plan_import,
+                          self.context, 'group-1', {}, local=True)

@@ -79,7 +79,13 @@ class TestRefusals(SyncTestCase):
             response = self.request(method, path, body, MEMBER_A)
 
             error = self.assertError(response, 409)
-            self.assertEqual(UNREACHABLE, error['message'], path)
+            self.assertEqual('peer_unreachable', error['error_code'])
+            # The changes that may be made here alone name --local.
+            may_be_local = path.endswith(('/policy', '/mappings', '/plan'))
+            self.assertEqual(may_be_local, '--local' in error['message'],
+                             path)
+            if not may_be_local:
+                self.assertEqual(UNREACHABLE, error['message'], path)
         self.peer.come_back()
         group = self.show_group('web-tier')
         self.assertEqual(self.version, group['metadata_version'])
