@@ -16,6 +16,7 @@ class PlanManager(base.Manager):
     def get(self, group):
         return self._unwrap(self.client.get(self._path(group)), 'plan')
 
-    def update(self, group, plan):
-        body = self.client.put(self._path(group), {'plan': plan})
+    def update(self, group, plan, local=False):
+        """Replace the plan; ``local``: see ``Manager._change``."""
+        body = self._change('PUT', self._path(group), {'plan': plan}, local)
         return self._unwrap(body, 'plan')

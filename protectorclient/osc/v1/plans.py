@@ -77,13 +77,17 @@ class ImportPlan(command.Lister):
         protection_groups.add_group_argument(parser)
         parser.add_argument('file', metavar='<file>',
                             help='JSON file with "devices" and "subnets"')
+        protection_groups.add_local_argument(parser)
         return parser
 
     def take_action(self, parsed_args):
         plan = read_plan(parsed_args.file)
         client = self.app.client_manager.protector
-        return COLUMNS, plan_rows(
-            client.plans.update(parsed_args.protection_group, plan))
+        group = parsed_args.protection_group
+        imported = client.plans.update(group, plan, local=parsed_args.local)
+        if parsed_args.local:
+            protection_groups.report_local_changes(self.app, client, group)
+        return COLUMNS, plan_rows(imported)
 
 
 class ExportPlan(command.Command):

@@ -53,14 +53,34 @@ class TestImportPlan(PlanTestCase):
         path = self.write('plan.json', json.dumps(PLAN))
         self.client.plans.update.return_value = PLAN
         columns, rows = self.run_command(plans.ImportPlan, ['web', path])
-        self.client.plans.update.assert_called_once_with('web', PLAN)
+        self.client.plans.update.assert_called_once_with('web', PLAN,
+                                                         local=False)
         self.assertEqual(3, len(rows))
+        self.client.protection_groups.get.assert_not_called()
+
+    def test_import_local(self):
+        path = self.write('plan.json', json.dumps(PLAN))
+        self.client.plans.update.return_value = PLAN
+        self.client.protection_groups.get.return_value = {
+            'local_changes': {'site': 'site-a', 'first_version': 5,
+                              'last_version': 5,
+                              'since': '2026-12-07T10:00:00Z'}}
+
+        columns, rows = self.run_command(plans.ImportPlan,
+                                         ['web', path, '--local'])
+
+        self.client.plans.update.assert_called_once_with('web', PLAN,
+                                                         local=True)
+        self.assertEqual(3, len(rows))
+        self.assertIn('the group holds version 5 made on site-a alone',
+                      self.app.stderr.getvalue())
 
     def test_import_accepts_wrapped_document(self):
         path = self.write('plan.json', json.dumps({'plan': PLAN}))
         self.client.plans.update.return_value = PLAN
         self.run_command(plans.ImportPlan, ['web', path])
-        self.client.plans.update.assert_called_once_with('web', PLAN)
+        self.client.plans.update.assert_called_once_with('web', PLAN,
+                                                         local=False)
 
     def test_missing_file(self):
         path = os.path.join(self.tmp, 'nope.json')
