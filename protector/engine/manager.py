@@ -26,6 +26,7 @@ from protector.engine import peer as peer_api
 from protector.engine import protection
 from protector.engine import site_validation
 from protector.engine import sync
+from protector.engine import sync_status
 
 LOG = logging.getLogger(__name__)
 
@@ -104,10 +105,10 @@ class EngineManager(object):
             LOG.info('Protection group %s deleted on both sites', group_id)
 
     def sync_status(self, context, group_id):
-        return sync.status(context, db.group_get(context, group_id))
+        return sync_status.status(context, db.group_get(context, group_id))
 
     def sync_force(self, context, group_id, source='auto', holder=None):
-        return sync.force(context, group_id, source, holder=holder)
+        return sync_status.force(context, group_id, source, holder=holder)
 
     # Members
 
