@@ -65,16 +65,6 @@ class LocalTestCase(test_sync.SyncTestCase):
         return self.ok('GET', self.group_path('web-tier'),
                        headers=MEMBER_A)['protection_group']
 
-    def status(self):
-        return self.ok('GET', self.group_path('web-tier', '/sync-status'),
-                       headers=MEMBER_A)['sync_status']
-
-    def force(self, source=None):
-        body = {'sync_force': {'source': source}} if source else None
-        return self.request('POST', self.group_path('web-tier',
-                                                    '/sync-force'),
-                            body, MEMBER_A)
-
     def change_alone(self):
         """A plan change and a mapping change made while site-b is down."""
         self.peer.go_down()
@@ -178,7 +168,7 @@ class TestChangedAlone(LocalTestCase):
         self.assertEqual(30, self.ok('GET', self.group_path(
             'web-tier', '/policy'), headers=MEMBER_A)['policy'][
                 'rpo_minutes'])
-        status = self.status()
+        status = self.sync_status(MEMBER_A)
         self.assertEqual('UNREACHABLE', status['status'])
         self.assertEqual(held, status['local_changes'])
         self.assertTrue(status['detail'].startswith(
@@ -232,8 +222,8 @@ class TestChangedAlone(LocalTestCase):
         self.peer.come_back()
 
         self.assertNotIn('local_changes', self.show_group('web-tier'))
-        self.assertNotIn('local_changes', self.sync_status())
-        self.assertIn('local_changes', self.status())
+        self.assertNotIn('local_changes', self.sync_status(test_sync.MEMBER_A))
+        self.assertIn('local_changes', self.sync_status(MEMBER_A))
 
 
 class TestPeerBack(LocalTestCase):
@@ -245,7 +235,7 @@ class TestPeerBack(LocalTestCase):
         self.held = self.shown()['local_changes']
 
     def test_sync_status_says_where_to_run_sync_force(self):
-        status = self.status()
+        status = self.sync_status(MEMBER_A)
 
         self.assertEqual('OUT OF SYNC', status['status'])
         self.assertEqual((self.version + 2, self.version),
@@ -276,7 +266,7 @@ class TestPeerBack(LocalTestCase):
         self.assertEqual(self.version + 2, self.shown()['metadata_version'])
 
     def test_sync_force_sends_our_copy_and_clears_the_record(self):
-        response = self.force()
+        response = self.sync_force(headers=MEMBER_A)
 
         self.assertEqual(200, response.status_int, response.text)
         status = response.json_body['sync_status']
@@ -299,7 +289,7 @@ class TestPeerBack(LocalTestCase):
         remote = self.peer.change(self.gid, description='failed over on b')
         remote = self.peer.change(self.gid, failover_count=1)
 
-        response = self.force()
+        response = self.sync_force(headers=MEMBER_A)
 
         error = self.assertError(
             response, 409,
@@ -316,7 +306,8 @@ class TestPeerBack(LocalTestCase):
         self.assertEqual('copies_diverged', error['error_code'])
         self.assertEqual(remote, self.peer.version(self.gid))
         self.assertEqual(self.held, self.shown()['local_changes'])
-        self.assertEqual(error['message'], self.status()['detail'])
+        self.assertEqual(error['message'],
+                         self.sync_status(MEMBER_A)['detail'])
 
     def test_auto_refuses_the_same_version_changed_on_the_peer(self):
         # By versions alone, the copy of the site holding the workload
@@ -324,15 +315,17 @@ class TestPeerBack(LocalTestCase):
         self.peer.change(self.gid, status='failed_over')
         self.peer.change(self.gid, failover_count=1)
 
-        self.assertError(self.force(), 409, 'changed on both sites apart')
+        self.assertError(self.sync_force(headers=MEMBER_A), 409,
+                         'changed on both sites apart')
 
     def test_an_explicit_source_decides(self):
         self.peer.change_alone(self.gid, description='changed on b alone')
         self.peer.change_alone(self.gid, failover_count=1)
         self.peer.change_alone(self.gid, failover_count=2)
-        self.assertError(self.force(), 409, 'changed on both sites apart')
+        self.assertError(self.sync_force(headers=MEMBER_A), 409,
+                         'changed on both sites apart')
 
-        response = self.force('local')
+        response = self.sync_force('local', MEMBER_A)
 
         self.assertEqual(200, response.status_int, response.text)
         self.assertEqual('IN SYNC',
@@ -349,7 +342,7 @@ class TestPeerChangedAlone(LocalTestCase):
         self.remote = self.peer.change_alone(self.gid, description='on b')
 
     def test_sync_status_names_the_peer(self):
-        status = self.status()
+        status = self.sync_status(MEMBER_A)
 
         self.assertEqual('OUT OF SYNC', status['status'])
         self.assertIsNone(status['local_changes'])
@@ -369,7 +362,7 @@ class TestPeerChangedAlone(LocalTestCase):
         self.assertEqual('local_changes_held', error['error_code'])
 
     def test_auto_takes_the_peer_copy(self):
-        response = self.force()
+        response = self.sync_force(headers=MEMBER_A)
 
         self.assertEqual(200, response.status_int, response.text)
         shown = self.shown()

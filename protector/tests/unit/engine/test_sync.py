@@ -53,15 +53,15 @@ class SyncTestCase(base.ScenarioTestCase):
             ('DELETE', self.group_path('web-tier'), None),
         ]
 
-    def sync_status(self):
+    def sync_status(self, headers=MEMBER_A):
         return self.ok('GET', self.group_path('web-tier', '/sync-status'),
-                       headers=MEMBER_A)['sync_status']
+                       headers=headers)['sync_status']
 
-    def sync_force(self, source=None):
+    def sync_force(self, source=None, headers=MEMBER_A):
         body = {'sync_force': {'source': source}} if source else None
         return self.request('POST', self.group_path('web-tier',
                                                     '/sync-force'),
-                            body, MEMBER_A)
+                            body, headers)
 
 
 class TestRefusals(SyncTestCase):
