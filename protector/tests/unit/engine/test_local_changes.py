@@ -153,6 +153,9 @@ class TestChangedAlone(LocalTestCase):
         self.assertEqual(held, shown['local_changes'])
         self.assertEqual((self.version + 1, 'OUT OF SYNC'),
                          (shown['metadata_version'], shown['sync_status']))
+        listed, = self.ok('GET', self.groups_path(),
+                          headers=MEMBER_A)['protection_groups']
+        self.assertEqual(held, listed['local_changes'])
         self.assertIs(before, self.peer.documents[self.gid])
         self.assertEqual(self.version, self.peer.version(self.gid))
 
