@@ -14,6 +14,7 @@ afterwards.
 
 from oslo_config import cfg
 
+from protector.common import exception
 from protector.common import rpc
 
 CONF = cfg.CONF
@@ -31,7 +32,7 @@ class EngineAPI(object):
     * 2.1 - ``local`` for policy_set, mappings_set and plan_import: made
       on the engine's site alone if the peer is unreachable
 
-    Adding a method, or an argument to one, is a new minor version (2.1):
+    Adding a method, or an argument to one, is a new minor version (2.2):
     raise ``RPC_API_VERSION`` here and in the manager, add a line above,
     and prepare the call with the version it needs.  An API node pinned
     with ``[upgrade_levels] engine`` then refuses to send what old engines
@@ -97,10 +98,19 @@ class EngineAPI(object):
 
     def _plan_change(self, context, method, local, **kwargs):
         """Only a change asked with ``local`` needs an engine of 2.1."""
-        if local:
-            return self._call(context, method, version='2.1', local=local,
-                              **kwargs)
-        return self._call(context, method, **kwargs)
+        if not local:
+            return self._call(context, method, **kwargs)
+        if not self.client.can_send_version('2.1'):
+            raise exception.ServiceUnavailable(
+                reason="A change made on this site alone (--local) needs "
+                       "protector-engine of RPC API 2.1, but protector-api "
+                       "is pinned to %s ([upgrade_levels] engine) while "
+                       "older engines run. Finish upgrading protector-"
+                       "engine on this site and remove the pin, or make "
+                       "the change without --local."
+                       % CONF.upgrade_levels.engine)
+        return self._call(context, method, version='2.1', local=local,
+                          **kwargs)
 
     def policy_set(self, context, group_id, values, create, local=False):
         return self._plan_change(context, 'policy_set', local,

@@ -12,6 +12,7 @@ import fixtures
 import oslo_messaging as messaging
 from oslo_messaging import _utils as messaging_utils
 
+from protector.common import exception
 from protector.common import rpc
 from protector.common import rpcapi
 from protector.engine import manager
@@ -126,5 +127,8 @@ class TestEngineRPCAPI(base.TestCase):
 
         self.assertEqual([('2.0', {'group_id': 'group-1',
                                    'plan': {'devices': {}}})], sent)
-        self.assertRaises(messaging.RPCVersionCapError, client.plan_import,
-                          self.context, 'group-1', {}, local=True)
+        error = self.assertRaises(exception.ServiceUnavailable,
+                                  client.plan_import, self.context,
+                                  'group-1', {}, local=True)
+        self.assertIn('protector-api is pinned to 2.0 ([upgrade_levels] '
+                      'engine)', error.msg)
