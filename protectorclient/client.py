@@ -30,7 +30,7 @@ SERVICE_TYPE = 'protector'
 API_VERSION_HEADER = 'OpenStack-API-Version'
 DEFAULT_API_VERSION = '1.0'
 # The newest API version this library knows.
-MAX_API_VERSION = '1.4'
+MAX_API_VERSION = '1.5'
 
 # A catalog URL may end in /v1 or /v1/<project_id>; the API root is what
 # comes before.
@@ -145,23 +145,26 @@ class Client:
         ``min_version``: the API version the call needs (DR operations
         need 1.1); the header asks for it when the client's is lower.
         ``prefer_version``: a version whose answer shows more (groups show
-        their health from 1.2), asked for in the same way; a site that
-        does not serve it yet (406) is asked again with the version the
-        call would use without it, and not asked for it again.
+        their health from 1.2), or several, the newest first, asked for in
+        the same way; a site that does not serve one (406) is asked again
+        with the next, then with the version the call would use without
+        them, and not asked for it again.
 
         :raises protectorclient.exceptions.HttpError: on a status >= 400.
         """
         version = self._version_for(min_version)
-        if prefer_version is not None and \
-                prefer_version not in self._unserved:
-            preferred = self._version_for(prefer_version)
-            if preferred != version:
-                try:
-                    return self._send(method, path, body, params, preferred)
-                except exceptions.NotAcceptable as e:
-                    if e.error_code not in (None, 'version_not_supported'):
-                        raise
-                    self._unserved.add(prefer_version)
+        if isinstance(prefer_version, str):
+            prefer_version = (prefer_version,)
+        for wanted in prefer_version or ():
+            preferred = self._version_for(wanted)
+            if wanted in self._unserved or preferred == version:
+                continue
+            try:
+                return self._send(method, path, body, params, preferred)
+            except exceptions.NotAcceptable as e:
+                if e.error_code not in (None, 'version_not_supported'):
+                    raise
+                self._unserved.add(wanted)
         return self._send(method, path, body, params, version)
 
     def _send(self, method, path, body, params, version):

@@ -25,6 +25,12 @@ History (keep in step with doc/source/contributor/microversions.rst):
   applying them, and ports on a subnet only the recovery site knows; an
   import answers ``warnings``.  Below 1.4 a plan that uses any of them is
   refused.
+* 1.5 - Changes made on one site alone: ``"local": true`` in the bodies of
+  ``PUT .../plan``, ``PUT .../mappings``, ``POST`` and ``PUT .../policy``
+  (and their answers show ``local_changes``); groups show
+  ``local_changes``; sync-status and sync-force answer ``local_changes``
+  and ``remote_local_changes``; so does the peer's ``GET
+  /v1/admin/sync/protection-groups/{id}`` (``local_changes``).
 """
 
 import re
@@ -34,7 +40,7 @@ from protector.common import exception
 SERVICE_TYPE = 'protector'
 HEADER = 'OpenStack-API-Version'
 MIN_VERSION = (1, 0)
-MAX_VERSION = (1, 4)
+MAX_VERSION = (1, 5)
 
 _VERSION_RE = re.compile(r'^(0|[1-9]\d*)\.(0|[1-9]\d*)$')
 

@@ -3,6 +3,7 @@
 from oslo_serialization import jsonutils
 import webob
 
+from protector.api import local_flag
 from protector.api import validation
 from protector.common import exception
 
@@ -50,7 +51,9 @@ def json_body(req, schema):
     if not req.body:
         raise exception.BadRequest(
             'This request needs a JSON body; see the API reference.')
-    return validation.validate(schema, validation.parse(req.body))
+    value = validation.parse(req.body)
+    local_flag.check(req, schema, value)
+    return validation.validate(schema, value)
 
 
 def loose_json(req, *keys):

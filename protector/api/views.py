@@ -2,8 +2,10 @@
 
 from oslo_config import cfg
 
+from protector.api import local_flag
 from protector.api import microversion
 from protector.api import util
+from protector.common import local_changes
 from protector.health import grades
 
 CONF = cfg.CONF
@@ -64,6 +66,8 @@ def protection_group(row, version=microversion.MIN_VERSION):
         here = watched_here(row)
         body['rpo_grade'] = row.rpo_grade if here else None
         body['failover_ready'] = row.failover_ready if here else None
+    if version >= local_flag.VERSION:
+        body['local_changes'] = local_changes.marker(row)
     return body
 
 

@@ -178,6 +178,45 @@ class PeerUnreachable(Conflict):
                "sync-status %(group)s'), then retry.")
 
 
+class PeerUnreachableTryLocal(PeerUnreachable):
+    """As PeerUnreachable, for a change that may be made here alone."""
+    message = ("Peer site '%(site)s' is unreachable (%(reason)s). Changes to "
+               "protection group '%(group)s' are refused so that the two "
+               "sites cannot diverge. To change the recovery plan, the "
+               "mappings or the policy on this site alone while %(site)s is "
+               "down, add --local (API: \"local\": true); when it is back, "
+               "run 'openstack protector protection-group sync-force "
+               "%(group)s' on this site. Otherwise start protector-api on "
+               "%(site)s (check with 'openstack protector protection-group "
+               "sync-status %(group)s'), then retry.")
+
+
+class LocalChangesHeld(Conflict):
+    """A site holds changes made alone (--local) that would be lost."""
+    error_code = 'local_changes_held'
+    message = ("Protection group '%(group)s' holds changes made on site "
+               "'%(site)s' alone while the other site was unreachable "
+               "(%(versions)s, since %(since)s); this request was refused so "
+               "that they are not lost. Run 'openstack protector "
+               "protection-group sync-force %(group)s' on site '%(site)s' to "
+               "make both sites hold them, then retry.")
+
+
+class CopiesDiverged(Conflict):
+    """Both sites changed a group apart: only an operator can choose."""
+    error_code = 'copies_diverged'
+    message = ("Protection group '%(group)s' was changed on both sites apart: "
+               "version %(local_version)s (digest %(local_digest)s) on "
+               "%(local_site)s, version %(remote_version)s (digest "
+               "%(remote_digest)s) on %(remote_site)s; %(how)s. sync-force "
+               "does not choose between them by itself: compare both copies "
+               "('openstack protector protection-group show %(group)s' on "
+               "each site), then run 'openstack protector protection-group "
+               "sync-force %(group)s --source local' on the site whose copy "
+               "is right (or '--source peer' on the other); the changes of "
+               "the other copy are lost.")
+
+
 class OutOfSync(Conflict):
     error_code = 'out_of_sync'
     message = ("Protection group '%(group)s' is out of sync: version "

@@ -14,6 +14,7 @@ afterwards.
 
 from oslo_config import cfg
 
+from protector.common import exception
 from protector.common import rpc
 
 CONF = cfg.CONF
@@ -28,15 +29,17 @@ class EngineAPI(object):
       sync in the default namespace, DR operations in namespace
       ``operations``.
     * 2.0 - one interface for group changes and DR operations
+    * 2.1 - ``local`` for policy_set, mappings_set and plan_import: made
+      on the engine's site alone if the peer is unreachable
 
-    Adding a method, or an argument to one, is a new minor version (2.1):
+    Adding a method, or an argument to one, is a new minor version (2.2):
     raise ``RPC_API_VERSION`` here and in the manager, add a line above,
     and prepare the call with the version it needs.  An API node pinned
     with ``[upgrade_levels] engine`` then refuses to send what old engines
     would not understand.
     """
 
-    RPC_API_VERSION = '2.0'
+    RPC_API_VERSION = '2.1'
 
     def __init__(self):
         # Unpinned, the client sends up to the newest version it knows.
@@ -47,7 +50,8 @@ class EngineAPI(object):
     def _call(self, context, method, version='2.0', **kwargs):
         """Call ``method`` of the engine with the version it needs.
 
-        Every method of 2.0 needs 2.0; a method added later names its own.
+        Every method of 2.0 needs 2.0; a method (or an argument) added later
+        names its own.
         """
         return rpc.call(self.client.prepare(version=version), context,
                         method, **kwargs)
@@ -92,17 +96,34 @@ class EngineAPI(object):
 
     # Policy, mappings, plan
 
-    def policy_set(self, context, group_id, values, create):
-        return self._call(context, 'policy_set', group_id=group_id,
-                          values=values, create=create)
+    def _plan_change(self, context, method, local, **kwargs):
+        """Only a change asked with ``local`` needs an engine of 2.1."""
+        if not local:
+            return self._call(context, method, **kwargs)
+        if not self.client.can_send_version('2.1'):
+            raise exception.ServiceUnavailable(
+                reason="A change made on this site alone (--local) needs "
+                       "protector-engine of RPC API 2.1, but protector-api "
+                       "is pinned to %s ([upgrade_levels] engine) while "
+                       "older engines run. Finish upgrading protector-"
+                       "engine on this site and remove the pin, or make "
+                       "the change without --local."
+                       % CONF.upgrade_levels.engine)
+        return self._call(context, method, version='2.1', local=local,
+                          **kwargs)
 
-    def mappings_set(self, context, group_id, mappings):
-        return self._call(context, 'mappings_set', group_id=group_id,
-                          mappings=mappings)
+    def policy_set(self, context, group_id, values, create, local=False):
+        return self._plan_change(context, 'policy_set', local,
+                                 group_id=group_id, values=values,
+                                 create=create)
 
-    def plan_import(self, context, group_id, plan):
-        return self._call(context, 'plan_import', group_id=group_id,
-                          plan=plan)
+    def mappings_set(self, context, group_id, mappings, local=False):
+        return self._plan_change(context, 'mappings_set', local,
+                                 group_id=group_id, mappings=mappings)
+
+    def plan_import(self, context, group_id, plan, local=False):
+        return self._plan_change(context, 'plan_import', local,
+                                 group_id=group_id, plan=plan)
 
     # DR operations
 

@@ -20,6 +20,7 @@ from sqlalchemy import orm
 
 from protector.common import exception
 from protector.common import group_states
+from protector.common import local_changes
 from protector.common import metadata_content
 from protector.db import models
 from protector.db import sqlite
@@ -401,6 +402,35 @@ def group_record_sync(context, group_id, peer_version, peer_digest):
         group.push_holder = None
         group.push_attempts = 0
         group.push_next_at = None
+        _forget_local_changes(group)
+
+
+@main_context_manager.writer
+def group_record_local_change(context, group_id, site_name, version):
+    """Version ``version`` was made here alone: the peer was unreachable.
+
+    The first such change records since when, and the copy the peer held
+    then (as far as this site knows); a version waiting to be sent is
+    forgotten, since only sync-force sends local-only changes.  Not a
+    change of the group's content.
+    """
+    group = _group_query(context, None).filter_by(id=group_id).one()
+    if group.local_changes_since is None:
+        group.local_changes_site = site_name
+        group.local_changes_since = timeutils.utcnow()
+        group.local_changes_first_version = version
+        group.local_changes_peer_version = group.peer_version
+        group.local_changes_peer_digest = group.peer_digest
+    group.push_holder = None
+    group.push_attempts = 0
+    group.push_next_at = None
+
+
+def _forget_local_changes(group):
+    """Both sites hold the same copy: nothing is held here alone."""
+    group.local_changes_site = group.local_changes_since = None
+    group.local_changes_first_version = None
+    group.local_changes_peer_version = group.local_changes_peer_digest = None
 
 
 @main_context_manager.writer
@@ -621,9 +651,10 @@ def group_replace(context, group_values, members, policy_values, digest,
     (version, digest) it was built on (None: the group is new to this
     site), ``holder`` the change that reserved the group here, if any.
     Unless ``force``, the content must follow the stored version: never
-    two different contents under one version.  Receiving the version that
-    is stored already (a push sent again) changes nothing.  Returns the
-    group.
+    two different contents under one version; nor may it replace changes
+    made here alone (``protector.common.local_changes``).  Receiving the
+    version that is stored already (a push sent again) changes nothing.
+    Returns the group.
 
     The status is the peer's, whatever this copy's was: the document
     replaces the copy wholesale, so its status is not a move of this copy
@@ -643,6 +674,9 @@ def group_replace(context, group_values, members, policy_values, digest,
         if stored == (version, digest):
             _received(group, version, digest, holder)
             return group
+        held = local_changes.marker(group)
+        if held is not None and not force:
+            raise local_changes.refusal(group.name, held)
         if not force and (base is None or tuple(base) != stored):
             raise exception.VersionConflict(
                 group=group.name, stored=stored[0],
@@ -689,6 +723,7 @@ def _received(group, version, digest, holder):
     group.push_holder = None
     group.push_attempts = 0
     group.push_next_at = None
+    _forget_local_changes(group)
     if group.lease_holder == holder:
         group.lease_holder = group.lease_taken_at = None
         group.lease_expires_at = None

@@ -113,6 +113,16 @@ class ProtectionGroup(Base):
     push_attempts = sa.Column(sa.Integer, nullable=False, default=0,
                               server_default='0')
     push_next_at = sa.Column(sa.DateTime)
+    # Changes made on this site alone while the peer was unreachable
+    # (--local; see protector.common.local_changes): the site that made
+    # them, since when, the first such version, and the copy the peer held
+    # then.  Set while this site holds versions the peer never received;
+    # nothing sends them but sync-force.
+    local_changes_site = sa.Column(sa.String(255))
+    local_changes_since = sa.Column(sa.DateTime)
+    local_changes_first_version = sa.Column(sa.Integer)
+    local_changes_peer_version = sa.Column(sa.Integer)
+    local_changes_peer_digest = sa.Column(sa.String(64))
 
     primary_site = orm.relationship(
         Site, foreign_keys=[primary_site_id], lazy='joined')

@@ -26,6 +26,7 @@ from protector.engine import peer as peer_api
 from protector.engine import protection
 from protector.engine import site_validation
 from protector.engine import sync
+from protector.engine import sync_status
 
 LOG = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ LOG = logging.getLogger(__name__)
 class EngineManager(object):
 
     # The version of protector.common.rpcapi.EngineAPI this serves.
-    RPC_API_VERSION = '2.0'
+    RPC_API_VERSION = '2.1'
 
     target = messaging.Target(version=RPC_API_VERSION)
 
@@ -104,10 +105,10 @@ class EngineManager(object):
             LOG.info('Protection group %s deleted on both sites', group_id)
 
     def sync_status(self, context, group_id):
-        return sync.status(context, db.group_get(context, group_id))
+        return sync_status.status(context, db.group_get(context, group_id))
 
     def sync_force(self, context, group_id, source='auto', holder=None):
-        return sync.force(context, group_id, source, holder=holder)
+        return sync_status.force(context, group_id, source, holder=holder)
 
     # Members
 
@@ -164,10 +165,11 @@ class EngineManager(object):
             change.undo_with(protection.protect_volumes, env, volume_ids)
             db.member_delete(context, group_id, member_id)
 
-    # Policy, mappings, plan
+    # Policy, mappings, plan: with ``local``, made on this site alone if
+    # the peer is unreachable (see sync.PlanChange).
 
-    def policy_set(self, context, group_id, values, create):
-        with sync.GroupChange(context, group_id) as change:
+    def policy_set(self, context, group_id, values, create, local=False):
+        with sync.PlanChange(context, group_id, local) as change:
             group = change.group
             previous = None
             try:
@@ -199,12 +201,12 @@ class EngineManager(object):
                         context, group, policy=previous), volume_ids)
             db.policy_set(context, group_id, values, create)
 
-    def mappings_set(self, context, group_id, mappings):
-        with sync.GroupChange(context, group_id):
+    def mappings_set(self, context, group_id, mappings, local=False):
+        with sync.PlanChange(context, group_id, local):
             db.group_update(context, group_id, {'mappings': mappings})
 
-    def plan_import(self, context, group_id, plan):
-        with sync.GroupChange(context, group_id) as change:
+    def plan_import(self, context, group_id, plan, local=False):
+        with sync.PlanChange(context, group_id, local) as change:
             members = db.member_list(context, group_id)
             entries, subnets = recovery_plan.validate(plan, members,
                                                       change.group.name)

@@ -14,13 +14,15 @@ from protector.common import keystone
 
 LOG = logging.getLogger(__name__)
 API_VERSION = 'protector 1.0'
+# The version whose copies show their local-only changes.
+LOCAL_CHANGES_VERSION = 'protector 1.5'
 _PATH = '/v1/admin/sync/protection-groups/%s'
 
 # What the peer's refusals mean here.
 _REFUSALS = {cls.error_code: cls for cls in (
     exception.ChangeInProgress, exception.VersionConflict,
     exception.OperationRunning, exception.Duplicate, exception.NotFound,
-    exception.InvalidState)}
+    exception.InvalidState, exception.LocalChangesHeld)}
 
 
 class PeerClient(object):
@@ -92,8 +94,15 @@ class PeerClient(object):
                 for m in response.json()['metadata']}
 
     def get(self, group_id, group_name):
-        """The peer's ``{version, digest, lease}`` of a group, or None."""
-        response = self._request('GET', _PATH % group_id, group_name)
+        """The peer's copy of a group, or None when it has none.
+
+        ``{version, digest, lease, local_changes}``; a peer older than 1.5
+        makes no local-only changes, and its answer to 1.0 shows none.
+        """
+        response = self._request('GET', _PATH % group_id, group_name,
+                                 version=LOCAL_CHANGES_VERSION)
+        if response.status_code == 406:
+            response = self._request('GET', _PATH % group_id, group_name)
         if response.status_code == 404:
             return None
         if response.status_code != 200:

@@ -25,10 +25,17 @@ A change of a group (``GroupChange``) goes like this:
      a pending push and sent again, with backoff, until the peer confirms;
      the group shows OUT OF SYNC with the reason until then.
 
-So both sites hold one history of versions; ``status`` compares versions
-and content digests, so a difference, if one ever happened (an unplanned
-failover runs on one site alone), shows up with both digests and
-``force`` repairs it.
+So both sites hold one history of versions; ``sync_status.status``
+compares versions and content digests, so a difference, if one ever
+happened (an unplanned failover runs on one site alone), shows up with
+both digests and ``sync_status.force`` repairs it.
+
+The one exception is asked for by the operator: a change of the recovery
+plan, the mappings or the policy (``PlanChange``) with ``local`` is made
+on this site alone when the peer is unreachable at step 2.  The group
+then records its local-only changes (``protector.common.local_changes``);
+they are never sent by themselves, because the peer may come back with
+changes of its own, and sync-force sends them when the operator says so.
 """
 
 import datetime
@@ -42,16 +49,13 @@ from oslo_utils import timeutils
 
 from protector.common import coordination
 from protector.common import exception
+from protector.common import local_changes
 from protector.common import metadata_document
 from protector.db import api as db
 from protector.engine import peer as peer_api
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
-
-IN_SYNC = 'IN SYNC'
-OUT_OF_SYNC = 'OUT OF SYNC'
-UNREACHABLE = 'UNREACHABLE'
 
 # Pending pushes are sent again after 2, 4, 8 ... seconds, at most this.
 MAX_RETRY_DELAY = 300
@@ -167,9 +171,18 @@ def push(context, group_id, retry=True):
 
     ``retry=False`` (an unplanned failover, run without the lost site):
     the site that comes back is left stale until an operator repairs it
-    with sync-force, knowing what ran there meanwhile.
+    with sync-force, knowing what ran there meanwhile.  So is the peer of
+    a group that holds local-only changes: sync-force alone sends them.
     """
     group = db.group_get(context, group_id)
+    if group.local_changes_since is not None:
+        db.group_record_sync_error(
+            context, group.id,
+            "Not sent: this site holds changes made while the peer site "
+            "was unreachable (--local); run 'openstack protector "
+            "protection-group sync-force %s' on this site to send them."
+            % group.name)
+        return False
     if retry:
         return deliver(context, group)
     try:
@@ -205,7 +218,8 @@ class GroupChange(object):
     Use as ``with GroupChange(context, group_id) as change:``; inside,
     ``change.group`` is the group as it was, and ``change.undo_with(f,
     *args)`` registers how to undo something done outside the database,
-    in case the change fails or the peer refuses it.
+    in case the change fails or the peer refuses it.  ``change.alone``
+    tells whether it is made on this site alone (see ``PlanChange``).
     """
 
     def __init__(self, context, group_id):
@@ -213,6 +227,7 @@ class GroupChange(object):
         self.group_id = group_id
         self.holder = new_holder()
         self.group = None
+        self.alone = False
         self._undo = []
         self._snapshot = None
         self._peer = None
@@ -227,25 +242,11 @@ class GroupChange(object):
             # A change that could not be sent must not be made.
             metadata_document.peer_project(self.context, self.group, peer)
             self._peer = peer_api.PeerClient(peer)
-            pending = self.group.push_next_at is not None
-            if pending and not deliver(self.context, self.group):
-                group = db.group_get(self.context, self.group_id)
-                raise exception.OutOfSync(
-                    group=group.name, local_version=group.metadata_version,
-                    local_site=CONF.site_name,
-                    remote_version=group.peer_version, remote_site=peer.name,
-                    detail=' (this site has not been able to send it: '
-                           '%s; it keeps trying)' % group.last_sync_error)
-            self.group = db.group_get(self.context, self.group_id)
-            base = (self.group.metadata_version, self.group.metadata_digest)
             try:
-                self._peer.reserve(self.group.id, self.group.name,
-                                   self.holder, base,
-                                   CONF.engine.change_lease_seconds)
-            except (exception.VersionConflict, exception.NotFound):
-                ensure_in_sync(self.context, self.group)
-                raise
-            db.group_record_sync(self.context, self.group.id, *base)
+                self._reserve_peer(peer)
+            except exception.PeerUnreachable as exc:
+                self._without_peer(exc)
+                self.group = db.group_get(self.context, self.group_id)
             self._snapshot = metadata_document.snapshot(self.context,
                                                         self.group)
         except BaseException:
@@ -255,13 +256,43 @@ class GroupChange(object):
         self.context.group_lease = (self.group_id, self.holder)
         return self
 
+    def _reserve_peer(self, peer):
+        """Have the peer hold its copy, at our version, for this change."""
+        pending = self.group.push_next_at is not None
+        if pending and not deliver(self.context, self.group):
+            group = db.group_get(self.context, self.group_id)
+            # Raises PeerUnreachable if that is why it was not delivered.
+            self._peer.get(group.id, group.name)
+            raise exception.OutOfSync(
+                group=group.name, local_version=group.metadata_version,
+                local_site=CONF.site_name,
+                remote_version=group.peer_version, remote_site=peer.name,
+                detail=' (this site has not been able to send it: '
+                       '%s; it keeps trying)' % group.last_sync_error)
+        self.group = db.group_get(self.context, self.group_id)
+        base = (self.group.metadata_version, self.group.metadata_digest)
+        try:
+            self._peer.reserve(self.group.id, self.group.name, self.holder,
+                               base, CONF.engine.change_lease_seconds)
+        except (exception.VersionConflict, exception.NotFound):
+            ensure_in_sync(self.context, self.group)
+            raise
+        db.group_record_sync(self.context, self.group.id, *base)
+
+    def _without_peer(self, error):
+        """The peer is unreachable: both sites make a change or neither."""
+        raise error
+
+    def _release_peer(self):
+        if not self.alone:
+            self._peer.release(self.group_id, self.group.name, self.holder)
+
     def __exit__(self, exc_type, exc, tb):
         del self.context.group_lease
         try:
             if exc_type is not None:
                 self._run_undo()
-                self._peer.release(self.group_id, self.group.name,
-                                   self.holder)
+                self._release_peer()
                 return False
             self._finish()
         finally:
@@ -275,7 +306,15 @@ class GroupChange(object):
             return  # Deleted, on both sites.
         base = (self.group.metadata_version, self.group.metadata_digest)
         if group.metadata_version == base[0]:
-            self._peer.release(group.id, group.name, self.holder)
+            self._release_peer()
+            return
+        if self.alone:
+            db.group_record_local_change(self.context, group.id,
+                                         CONF.site_name, base[0] + 1)
+            LOG.warning('Protection group %(id)s version %(version)d was '
+                        'made on this site alone (--local): the peer site '
+                        'is unreachable; only sync-force sends it',
+                        {'id': group.id, 'version': group.metadata_version})
             return
         try:
             send(self.context, group, holder=self.holder, base=base)
@@ -298,21 +337,52 @@ class GroupChange(object):
                               self.group_id)
 
 
+class PlanChange(GroupChange):
+    """A change of the recovery plan, the mappings or the policy.
+
+    These say how the group is recovered, which an operator may have to
+    change on the surviving site while the other is down.  With ``local``
+    such a change is made on this site alone (``alone``) when the peer is
+    unreachable, and recorded as a local-only change; without it, its
+    refusal says that ``--local`` exists.  A peer that answers makes
+    ``local`` change nothing.
+    """
+
+    def __init__(self, context, group_id, local=False):
+        super().__init__(context, group_id)
+        self.local = local
+
+    def _without_peer(self, error):
+        if not self.local:
+            raise exception.PeerUnreachableTryLocal(**error.kwargs)
+        self.alone = True
+
+
+def _held(group, remote):
+    """The local-only changes of either copy, this site's first."""
+    return (local_changes.marker(group) or
+            (remote or {}).get('local_changes'))
+
+
 def ensure_in_sync(context, group):
     """Refuse what needs both copies equal when they are not."""
     peer = peer_site(context)
     metadata_document.peer_project(context, group, peer)
     remote = peer_api.PeerClient(peer).get(group.id, group.name)
-    result = _compare(group, remote)
-    if result is not None:
-        raise exception.OutOfSync(
-            group=group.name, local_version=group.metadata_version,
-            local_site=CONF.site_name,
-            remote_version='none' if remote is None else remote['version'],
-            remote_site=peer.name, detail=' (%s)' % result)
+    result = compare(group, remote)
+    if result is None:
+        return
+    held = _held(group, remote)
+    if held is not None:
+        raise local_changes.refusal(group.name, held)
+    raise exception.OutOfSync(
+        group=group.name, local_version=group.metadata_version,
+        local_site=CONF.site_name,
+        remote_version='none' if remote is None else remote['version'],
+        remote_site=peer.name, detail=' (%s)' % result)
 
 
-def _compare(group, remote):
+def compare(group, remote):
     """Why the two copies differ, or None when they are the same."""
     if remote is None:
         return 'the peer site has no copy'
@@ -336,91 +406,3 @@ def ensure_peer_reachable(context, group_name):
     peer_api.PeerClient(peer).get('00000000-0000-0000-0000-000000000000',
                                   group_name)
     return peer
-
-
-def status(context, group):
-    peer = peer_site(context)
-    result = {'protection_group': group.name,
-              'local_site': local_site(context).name,
-              'local_version': group.metadata_version,
-              'local_digest': group.metadata_digest,
-              'remote_site': peer.name, 'remote_version': None,
-              'remote_digest': None, 'detail': ''}
-    try:
-        remote = peer_api.PeerClient(peer).get(group.id, group.name)
-    except exception.ProtectorException as exc:
-        result.update(status=UNREACHABLE, detail=exc.msg)
-        return result
-    if remote is None:
-        db.group_record_sync(context, group.id, None, None)
-    else:
-        result.update(remote_version=remote['version'],
-                      remote_digest=remote['digest'])
-        db.group_record_sync(context, group.id, remote['version'],
-                             remote['digest'])
-    group = db.group_get(context, group.id)
-    why = _compare(group, remote)
-    if why is None:
-        result['status'] = IN_SYNC
-        return result
-    result['status'] = OUT_OF_SYNC
-    if group.push_next_at:
-        result['detail'] = why[0].upper() + why[1:] + '.'
-    else:
-        result['detail'] = (
-            "%s. Run 'openstack protector protection-group sync-force %s' "
-            "on the site whose copy is right (by default the one holding "
-            "the workload)." % (why[0].upper() + why[1:], group.name))
-    return result
-
-
-def force(context, group_id, source='auto', holder=None):
-    """Make both copies equal with the copy of ``source``.
-
-    ``auto``: the higher version; with equal versions, the copy of the
-    site that holds the workload according to this site.  ``holder``: the
-    peer's own hold on its copy, when it asked for this push.
-    """
-    mine = new_holder()
-    group = hold(context, group_id, mine)
-    try:
-        peer = peer_site(context)
-        client = peer_api.PeerClient(peer)
-        remote = client.get(group.id, group.name)
-        if source == 'auto':
-            source = _authoritative(group, remote)
-        if source == 'peer':
-            if remote is None:
-                raise exception.Conflict(
-                    reason="Peer site '%s' has no copy of protection group "
-                           "'%s' to take." % (peer.name, group.name))
-            client.push_back(group.id, group.name, mine)
-            LOG.info('Protection group %(id)s replaced by the copy of '
-                     '%(peer)s (version %(version)s)',
-                     {'id': group.id, 'peer': peer.name,
-                      'version': remote['version']})
-        else:
-            # The peer's copy may still be reserved for the change whose
-            # version it never confirmed.
-            document = metadata_document.export(context, group, peer)
-            version, digest = client.push(
-                document, group.name, group.metadata_digest, None,
-                holder=holder or group.push_holder, force=True)
-            db.group_record_sync(context, group.id, version, digest)
-            LOG.info('Protection group %(id)s version %(version)d forced '
-                     'onto %(peer)s', {'id': group.id, 'version': version,
-                                       'peer': peer.name})
-    finally:
-        release(context, group_id, mine)
-    return status(context, db.group_get(context, group_id))
-
-
-def _authoritative(group, remote):
-    if remote is None:
-        return 'local'
-    if remote['version'] != group.metadata_version:
-        return 'peer' if remote['version'] > group.metadata_version \
-            else 'local'
-    if group.current_primary_site.is_local:
-        return 'local'
-    return 'peer'

@@ -7,6 +7,7 @@ pre-flight reads them for its one group, then both call the same checks.
 """
 
 from protector.common import driver_errors as errors
+from protector.common import local_changes
 from protector.engine.operations import desired
 from protector.engine.operations import mappings as mapping_lib
 
@@ -48,8 +49,19 @@ def peer_site(peer_name, error):
 
 
 def metadata_sync(group, peer_name, peer_copy, error):
-    """``peer_copy``: the peer's (version, digest), None: it has none."""
+    """``peer_copy``: the peer's (version, digest), None: it has none.
+
+    Changes made here alone (--local) fail it even while the peer cannot
+    be asked: the peer's copy misses them for sure.
+    """
     name = 'metadata_sync'
+    held = local_changes.marker(group)
+    if held is not None:
+        return check(name, FAIL,
+                     local_changes.describe(group.name, held, peer_name),
+                     "'%s protection-group sync-force %s' on site '%s' once "
+                     "site '%s' answers." % (CLI, group.name, held['site'],
+                                             peer_name))
     if error:
         return unknown(name, error)
     mine = (group.metadata_version, group.metadata_digest)

@@ -42,6 +42,25 @@ class GradeColumn(columns.FormattableColumn):
         return self._value or None
 
 
+class LocalChangesColumn(columns.FormattableColumn):
+    """Changes a site made alone (--local): versions, site, since when."""
+
+    def human_readable(self):
+        return local_changes(self._value) if self._value else ''
+
+    def machine_readable(self):
+        return self._value or None
+
+
+def local_changes(held):
+    """'versions 5 to 7 made on site-a alone since <time>'."""
+    first, last = held.get('first_version'), held.get('last_version')
+    versions = ('version %s' % first if first == last
+                else 'versions %s to %s' % (first, last))
+    return '%s made on %s alone since %s' % (versions, held.get('site'),
+                                             held.get('since'))
+
+
 class DurationColumn(columns.FormattableColumn):
     """Seconds as people read them (4m 12s); scripts get the number."""
 

@@ -15,6 +15,9 @@ ENGINE_VERSION = '1.3'
 # The API version of recovery plans in the whole Acura format, whose
 # import answers warnings.
 ACURA_PLAN_VERSION = '1.4'
+# The API version of changes made on one site alone ("local": true), and
+# of groups and sync status that show them.
+LOCAL_CHANGES_VERSION = '1.5'
 
 
 class Manager:
@@ -31,6 +34,17 @@ class Manager:
                 "Unexpected response from protector-api: no '%s' key."
                 % key)
         return body[key]
+
+    def _change(self, method, path, body, local):
+        """Send a change of the plan, mappings or policy.
+
+        ``local``: made on the site alone if its peer is unreachable, which
+        needs API 1.5; otherwise the request is the same as before 1.5.
+        """
+        if not local:
+            return self.client.request(method, path, body=body)
+        return self.client.request(method, path, body=dict(body, local=True),
+                                   min_version=LOCAL_CHANGES_VERSION)
 
     @staticmethod
     def _given(**fields):

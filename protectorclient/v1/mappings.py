@@ -19,7 +19,11 @@ class MappingManager(base.Manager):
     def get(self, group):
         return self._unwrap(self.client.get(self._path(group)), 'mappings')
 
-    def update(self, group, mappings):
-        """Store the whole mappings document."""
-        body = self.client.put(self._path(group), {'mappings': mappings})
+    def update(self, group, mappings, local=False):
+        """Store the whole mappings document.
+
+        ``local``: see ``Manager._change``.
+        """
+        body = self._change('PUT', self._path(group), {'mappings': mappings},
+                            local)
         return self._unwrap(body, 'mappings')

@@ -18,16 +18,21 @@ class PlanManager(base.Manager):
     def get(self, group):
         return self._unwrap(self.client.get(self._path(group)), 'plan')
 
-    def update(self, group, plan):
+    def update(self, group, plan, local=False):
         """Replace the plan; returns the stored plan."""
-        return self.update_with_warnings(group, plan)[0]
+        return self.update_with_warnings(group, plan, local)[0]
 
-    def update_with_warnings(self, group, plan):
+    def update_with_warnings(self, group, plan, local=False):
         """Replace the plan; returns ``(stored plan, warnings)``.
 
         ``warnings`` name what of the plan the site keeps but does not
-        apply; an older site answers none.
+        apply; an older site answers none.  ``local``: see
+        ``Manager._change`` (its API version answers warnings too).
         """
-        body = self.client.put(self._path(group), {'plan': plan},
-                               prefer_version=base.ACURA_PLAN_VERSION)
+        if local:
+            body = self._change('PUT', self._path(group), {'plan': plan},
+                                local)
+        else:
+            body = self.client.put(self._path(group), {'plan': plan},
+                                   prefer_version=base.ACURA_PLAN_VERSION)
         return self._unwrap(body, 'plan'), list(body.get('warnings') or [])

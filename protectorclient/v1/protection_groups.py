@@ -33,9 +33,13 @@ class ProtectionGroupManager(base.Manager):
                           prefer_version=base.HEALTH_VERSION)
 
     def get(self, group):
-        """A group; with its RPO grade and readiness from a 1.2 site."""
-        body = self.client.get(self._path(group),
-                               prefer_version=base.HEALTH_VERSION)
+        """A group, with whatever its site serves of it.
+
+        Its RPO grade and readiness from a 1.2 site, its local-only changes
+        from a 1.5 site.
+        """
+        body = self.client.get(self._path(group), prefer_version=(
+            base.LOCAL_CHANGES_VERSION, base.HEALTH_VERSION))
         return self._unwrap(body, 'protection_group')
 
     def update(self, group, name=None, description=None):
@@ -49,12 +53,16 @@ class ProtectionGroupManager(base.Manager):
         self.client.delete(self._path(group))
 
     def sync_status(self, group):
-        return self._unwrap(self.client.get(self._path(group, 'sync-status')),
-                            'sync_status')
+        """Both copies compared; with local-only changes from 1.5."""
+        body = self.client.get(self._path(group, 'sync-status'),
+                               prefer_version=base.LOCAL_CHANGES_VERSION)
+        return self._unwrap(body, 'sync_status')
 
     def sync_force(self, group, source=None):
-        body = self.client.post(self._path(group, 'sync-force'),
-                                {'sync_force': self._given(source=source)})
+        body = self.client.request(
+            'POST', self._path(group, 'sync-force'),
+            body={'sync_force': self._given(source=source)},
+            prefer_version=base.LOCAL_CHANGES_VERSION)
         return self._unwrap(body, 'sync_status')
 
     def action(self, group, action, **options):

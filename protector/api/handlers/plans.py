@@ -2,6 +2,7 @@
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
+from protector.api import local_flag
 from protector.api import microversion
 from protector.api.schemas import protection_groups as schema
 from protector.api import util
@@ -77,15 +78,16 @@ def _refuse_later_features(plan, members):
 def update(req):
     """Import the recovery plan of a group."""
     ctx = groups.authorize(req, 'protector:protection_groups:update')
-    plan = util.body(req)['plan']
+    body = util.body(req)
     group = groups.get_group(req, ctx)
+    plan = body['plan']
     acura = microversion.of(req) >= ACURA_FORMAT
     if not acura:
         _refuse_later_features(plan, db.member_list(ctx, group.id))
-    rpcapi.EngineAPI().plan_import(ctx, group_id=group.id, plan=plan)
-    members = db.member_list(ctx, group.id)
-    body = {'plan': recovery_plan.export(db.group_get(ctx, group.id),
-                                         members)}
+    rpcapi.EngineAPI().plan_import(ctx, group_id=group.id, plan=plan,
+                                   local=local_flag.requested(body))
+    answer = {'plan': _plan(ctx, group.id)}
     if acura:
-        body['warnings'] = recovery_plan.warnings(plan, members)
-    return util.json_response(body)
+        answer['warnings'] = recovery_plan.warnings(
+            plan, db.member_list(ctx, group.id))
+    return util.json_response(local_flag.answer(req, answer, ctx, group.id))

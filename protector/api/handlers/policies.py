@@ -2,6 +2,7 @@
 
 from protector.api import endpoint
 from protector.api.handlers import protection_groups as groups
+from protector.api import local_flag
 from protector.api.schemas import policies as schema
 from protector.api import util
 from protector.api import views
@@ -31,13 +32,16 @@ def show(req):
 def _set(req, create):
     ctx = groups.authorize(req, 'protector:protection_groups:update')
     values = dict(_DEFAULTS) if create else {}
-    values.update(util.body(req)['policy'])
+    body = util.body(req)
+    values.update(body['policy'])
     group = groups.get_group(req, ctx)
     rpcapi.EngineAPI().policy_set(ctx, group_id=group.id,
                                   values=_encrypt_tokens(values),
-                                  create=create)
-    return util.json_response({'policy': views.policy(
-        db.policy_get(ctx, group.id))}, 201 if create else 200)
+                                  create=create,
+                                  local=local_flag.requested(body))
+    return util.json_response(local_flag.answer(
+        req, {'policy': views.policy(db.policy_get(ctx, group.id))},
+        ctx, group.id), 201 if create else 200)
 
 
 @endpoint.declare(status=201, body=schema.create)

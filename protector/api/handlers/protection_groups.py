@@ -1,6 +1,7 @@
 """/v1/{project_id}/protection-groups and their sync status."""
 
 from protector.api import endpoint
+from protector.api import local_flag
 from protector.api import microversion
 from protector.api import pagination
 from protector.api.schemas import protection_groups as schema
@@ -118,7 +119,8 @@ def sync_status(req):
     ctx = authorize(req, 'protector:protection_groups:show')
     group = get_group(req, ctx)
     result = rpcapi.EngineAPI().sync_status(ctx, group_id=group.id)
-    return util.json_response({'sync_status': result})
+    return util.json_response({'sync_status': local_flag.sync_status(
+        req, result)})
 
 
 @endpoint.declare(body=schema.sync_force, body_optional=True)
@@ -130,7 +132,8 @@ def sync_force(req):
     group = get_group(req, ctx)
     result = rpcapi.EngineAPI().sync_force(ctx, group_id=group.id,
                                            source=source)
-    return util.json_response({'sync_status': result})
+    return util.json_response({'sync_status': local_flag.sync_status(
+        req, result)})
 
 
 def mappings_show(req):
@@ -144,10 +147,12 @@ def mappings_show(req):
 def mappings_update(req):
     """Set the resource mappings of one or both directions."""
     ctx = authorize(req, 'protector:protection_groups:update')
-    mappings = util.body(req)['mappings']
+    body = util.body(req)
     group = get_group(req, ctx)
     stored = views.mappings(group)
-    stored.update(mappings)
-    rpcapi.EngineAPI().mappings_set(ctx, group_id=group.id, mappings=stored)
-    return util.json_response({'mappings': views.mappings(
-        db.group_get(ctx, group.id))})
+    stored.update(body['mappings'])
+    rpcapi.EngineAPI().mappings_set(ctx, group_id=group.id, mappings=stored,
+                                    local=local_flag.requested(body))
+    return util.json_response(local_flag.answer(
+        req, {'mappings': views.mappings(db.group_get(ctx, group.id))},
+        ctx, group.id))

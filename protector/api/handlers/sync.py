@@ -10,9 +10,12 @@ is stored only if it follows the version stored here.
 from oslo_log import log as logging
 
 from protector.api import endpoint
+from protector.api import local_flag
+from protector.api import microversion
 from protector.api.schemas import sync as schema
 from protector.api import util
 from protector.common import exception
+from protector.common import local_changes
 from protector.common import metadata_document
 from protector.common import rpcapi
 from protector.db import api as db
@@ -51,10 +54,17 @@ def index(req):
 
 
 def show(req):
-    """Show the version, digest and lease of this site's copy of a group."""
+    """Show the version, digest and lease of this site's copy of a group.
+
+    From 1.5 on, also the changes made on this site alone, which the peer
+    must not overwrite by itself.
+    """
     ctx = _authorize(req)
-    return util.json_response(_metadata(db.group_get(
-        ctx, req.urlvars['pg_id'])))
+    group = db.group_get(ctx, req.urlvars['pg_id'])
+    body = _metadata(group)
+    if microversion.of(req) >= local_flag.VERSION:
+        body['metadata']['local_changes'] = local_changes.marker(group)
+    return util.json_response(body)
 
 
 @endpoint.declare(body=schema.reserve)
@@ -108,6 +118,10 @@ def update(req):
             'The document id and version must match the URL and the '
             'metadata version.')
     base = metadata.get('base')
+    try:
+        held = local_changes.marker(db.group_get(ctx, document['id']))
+    except exception.NotFound:
+        held = None
     group = metadata_document.apply(
         ctx, document, metadata['digest'],
         base=None if base is None else (base['version'], base['digest']),
@@ -116,6 +130,14 @@ def update(req):
              'the peer site%(force)s',
              {'id': group.id, 'version': group.metadata_version,
               'force': ' (forced)' if metadata.get('force') else ''})
+    if held is not None:
+        # Only a forced copy replaces them (see db.group_replace).
+        LOG.warning('Protection group %(id)s: the copy forced by the peer '
+                    'site replaced %(versions)s, made on this site alone '
+                    'since %(since)s', {'id': group.id,
+                                        'versions': local_changes.versions(
+                                            held),
+                                        'since': held['since']})
     return util.json_response(_metadata(group))
 
 

@@ -38,3 +38,15 @@ def wrapped(key, properties, required=(), min_properties=0):
         inner['minProperties'] = min_properties
     return {'type': 'object', 'properties': {key: inner},
             'required': [key], 'additionalProperties': False}
+
+
+def taking_local(schema):
+    """``schema`` of a change that may be made on this site alone.
+
+    ``"local": true`` beside the resource (microversion 1.5; see
+    ``protector.api.local_flag``).
+    """
+    local = {'type': 'boolean',
+             'description': 'Whether the change may be made on this site '
+                            'alone while the peer site is unreachable.'}
+    return dict(schema, properties=dict(schema['properties'], local=local))

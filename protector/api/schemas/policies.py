@@ -12,9 +12,10 @@ FIELDS = {
                            'maximum': 1000},
 }
 
-create = common.wrapped(
+create = common.taking_local(common.wrapped(
     'policy', FIELDS,
     required=('primary_fa_url', 'primary_fa_token', 'secondary_fa_url',
-              'secondary_fa_token', 'rpo_minutes'))
+              'secondary_fa_token', 'rpo_minutes')))
 
-update = common.wrapped('policy', FIELDS, min_properties=1)
+update = common.taking_local(common.wrapped('policy', FIELDS,
+                                            min_properties=1))

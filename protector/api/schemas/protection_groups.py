@@ -35,7 +35,9 @@ _DIRECTION = {'type': 'object', 'additionalProperties': False,
 MAPPINGS = {'type': 'object', 'additionalProperties': False,
             'properties': {'failover': _DIRECTION, 'failback': _DIRECTION}}
 
-mappings = common.wrapped('mappings', MAPPINGS['properties'])
+mappings = common.taking_local(
+    common.wrapped('mappings', MAPPINGS['properties']))
 
-plan = {'type': 'object', 'additionalProperties': False,
-        'required': ['plan'], 'properties': {'plan': {'type': 'object'}}}
+plan = common.taking_local({
+    'type': 'object', 'additionalProperties': False, 'required': ['plan'],
+    'properties': {'plan': {'type': 'object'}}})

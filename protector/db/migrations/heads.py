@@ -1,2 +1,2 @@
 # The newest migration; protector-status compares the database with it.
-HEAD = '0004'
+HEAD = '0005'

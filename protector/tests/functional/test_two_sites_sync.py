@@ -40,32 +40,7 @@ class Client(object):
 @pytest.fixture(scope='module')
 def env(two_sites):
     """Both sites registered on each other, project A mapped."""
-    admin = Client(two_sites, 'admin', 'admin')
-    for site in ('site-a', 'site-b'):
-        known = {s['name'] for s in admin('GET', site, '/v1/admin/sites')
-                 .json()['sites']}
-        for name in ('site-a', 'site-b'):
-            if name not in known:
-                response = admin('POST', site, '/v1/admin/sites', json={
-                    'site': {'name': name,
-                             'auth_url': two_sites.keystone.auth_url,
-                             'username': 'protector',
-                             'password': two_sites.keystone.PASSWORDS[
-                                 'protector'],
-                             'project_name': 'service',
-                             'region_name': lab.REGIONS[name]}})
-                assert response.status_code == 201, response.text
-        mappings = admin('GET', site, '/v1/admin/tenant-mappings').json()[
-            'tenant_mappings']
-        if not mappings:
-            project = two_sites.projects['project-a']
-            response = admin('POST', site, '/v1/admin/tenant-mappings',
-                             json={'tenant_mapping': {
-                                 'local_project_id': project,
-                                 'remote_site': ('site-b' if site == 'site-a'
-                                                 else 'site-a'),
-                                 'remote_project_id': project}})
-            assert response.status_code == 201, response.text
+    two_sites.register_sites()
     return two_sites
 
 

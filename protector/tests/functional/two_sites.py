@@ -232,3 +232,34 @@ class TwoSites(object):
                                     headers=headers, timeout=60, **kwargs)
         self.outputs.append(response.text)
         return response
+
+    def register_sites(self):
+        """Both sites registered on each other, project A mapped on each.
+
+        Whatever a module before did of it already is kept.
+        """
+        project = self.projects['project-a']
+        for site, peer in (('site-a', 'site-b'), ('site-b', 'site-a')):
+            known = {s['name'] for s in self.rest(
+                'GET', site, '/v1/admin/sites', 'admin', 'admin').json()[
+                    'sites']}
+            for name in sorted({'site-a', 'site-b'} - known):
+                response = self.rest('POST', site, '/v1/admin/sites',
+                                     'admin', 'admin', json={'site': {
+                                         'name': name,
+                                         'auth_url': self.keystone.auth_url,
+                                         'username': 'protector',
+                                         'password': self.keystone.PASSWORDS[
+                                             'protector'],
+                                         'project_name': 'service',
+                                         'region_name': REGIONS[name]}})
+                assert response.status_code == 201, response.text
+            mappings = self.rest('GET', site, '/v1/admin/tenant-mappings',
+                                 'admin', 'admin').json()['tenant_mappings']
+            if not mappings:
+                response = self.rest(
+                    'POST', site, '/v1/admin/tenant-mappings', 'admin',
+                    'admin', json={'tenant_mapping': {
+                        'local_project_id': project, 'remote_site': peer,
+                        'remote_project_id': project}})
+                assert response.status_code == 201, response.text

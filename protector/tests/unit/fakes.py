@@ -14,6 +14,7 @@ from oslo_serialization import jsonutils
 
 from protector.common import context
 from protector.common import exception
+from protector.common import local_changes
 from protector.common import metadata_content
 from protector.common import metadata_document
 
@@ -27,8 +28,9 @@ class FakePeer(object):
     """The peer site's copy of every protection group.
 
     ``documents`` maps a group id to the document the peer stores,
-    ``leases`` to the change that holds it there, ``running`` holds the
-    groups the peer runs an operation on.  ``local_projects`` maps a peer
+    ``leases`` to the change that holds it there, ``local_changes`` to the
+    changes the peer made alone (as its API shows them), ``running`` holds
+    the groups the peer runs an operation on.  ``local_projects`` maps a peer
     project to ours, the way the peer's own tenant mapping translates a
     document it sends back.  It keeps the rules of the real receiver
     (``protector.db.api.group_replace`` and ``group_lease_take``).
@@ -37,6 +39,7 @@ class FakePeer(object):
     def __init__(self):
         self.documents = {}
         self.leases = {}
+        self.local_changes = {}
         self.running = set()
         self.local_projects = {}
         self.pushes = []
@@ -62,6 +65,18 @@ class FakePeer(object):
         document['version'] += 1
         document['group'].update(group_fields)
         return document['version']
+
+    def change_alone(self, group_id, **group_fields):
+        """A change the peer made alone, this site being unreachable."""
+        held = self.local_changes.get(group_id)
+        if held is None:
+            held = self.local_changes[group_id] = {
+                'site': 'site-b', 'since': '2026-12-07T10:00:00Z',
+                'first_version': self.version(group_id) + 1,
+                'peer_version': self.version(group_id),
+                'peer_digest': self.digest(group_id)}
+        held['last_version'] = self.change(group_id, **group_fields)
+        return held['last_version']
 
     def version(self, group_id):
         document = self.documents.get(group_id)
@@ -114,7 +129,8 @@ class FakePeerClient(object):
             return None
         version, digest = self._state(group_id)
         return {'id': group_id, 'version': version, 'digest': digest,
-                'lease': self.peer.leases.get(group_id)}
+                'lease': self.peer.leases.get(group_id),
+                'local_changes': self.peer.local_changes.get(group_id)}
 
     def reserve(self, group_id, group_name, holder, base, seconds):
         self._answer(group_name)
@@ -158,6 +174,8 @@ class FakePeerClient(object):
                                 _over_the_wire(document),
                                 self.peer.digest(group_id), holder=holder,
                                 force=True)
+        # Both sites hold its copy now.
+        self.peer.local_changes.pop(group_id, None)
 
     def push(self, document, group_name, digest, base, holder=None,
              force=False):
@@ -173,6 +191,10 @@ class FakePeerClient(object):
         self._check_lease(group_id, holder, what)
         incoming = (document['version'], digest)
         if stored is None or self._state(group_id) != incoming:
+            held = self.peer.local_changes.get(group_id)
+            if held is not None and not force:
+                raise self._refused(local_changes.refusal(group_name, held),
+                                    what)
             if not force and (
                     (stored is None) != (base is None) or
                     (stored is not None and
@@ -182,6 +204,7 @@ class FakePeerClient(object):
                     digest='x', base=base and base[0],
                     incoming=document['version']), what)
             self.peer.documents[group_id] = _over_the_wire(document)
+            self.peer.local_changes.pop(group_id, None)
             self.peer.pushes.append((group_id, document['version'], force))
         if self.peer.leases.get(group_id) == holder:
             self.peer.leases.pop(group_id, None)

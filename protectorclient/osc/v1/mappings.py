@@ -55,6 +55,7 @@ class SetMapping(command.Command):
             '--direction', metavar='<failover|failback>',
             choices=mapping_api.DIRECTIONS, default='failover',
             help='Direction the mappings apply to (default: failover)')
+        protection_groups.add_local_argument(parser)
         return parser
 
     def take_action(self, parsed_args):
@@ -76,7 +77,9 @@ class SetMapping(command.Command):
             merged.update(pairs)
             current[rtype] = merged
         mappings[parsed_args.direction] = current
-        client.mappings.update(group, mappings)
+        client.mappings.update(group, mappings, local=parsed_args.local)
+        if parsed_args.local:
+            protection_groups.report_local_changes(self.app, client, group)
 
 
 class ShowMapping(command.Lister):

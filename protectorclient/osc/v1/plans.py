@@ -115,6 +115,7 @@ class ImportPlan(command.Lister):
         parser.add_argument('--input-format', choices=FORMATS,
                             help='Format of <file> (default: csv for a '
                                  'file named *.csv, else json)')
+        protection_groups.add_local_argument(parser)
         return parser
 
     def _warn(self, text):
@@ -138,8 +139,8 @@ class ImportPlan(command.Lister):
         else:
             plan = read_plan(parsed_args.file)
         try:
-            stored, warnings = client.plans.update_with_warnings(group,
-                                                                 plan)
+            stored, warnings = client.plans.update_with_warnings(
+                group, plan, local=parsed_args.local)
         except client_exceptions.BadRequest as e:
             if not rows:
                 raise
@@ -149,6 +150,8 @@ class ImportPlan(command.Lister):
                     plan_table.locate(p, rows) for p in e.problems])
         for warning in warnings:
             self._warn(plan_table.locate(warning, rows))
+        if parsed_args.local:
+            protection_groups.report_local_changes(self.app, client, group)
         return COLUMNS, plan_rows(stored)
 
 

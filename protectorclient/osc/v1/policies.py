@@ -74,12 +74,16 @@ class CreatePolicy(command.ShowOne):
         parser = super().get_parser(prog_name)
         protection_groups.add_group_argument(parser)
         _add_policy_options(parser, required=True)
+        protection_groups.add_local_argument(parser)
         return parser
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
-        policy = client.policies.create(parsed_args.protection_group,
+        group = parsed_args.protection_group
+        policy = client.policies.create(group, local=parsed_args.local,
                                         **_policy_fields(parsed_args))
+        if parsed_args.local:
+            protection_groups.report_local_changes(self.app, client, group)
         return _show_policy(policy)
 
 
@@ -104,6 +108,7 @@ class SetPolicy(command.Command):
         parser = super().get_parser(prog_name)
         protection_groups.add_group_argument(parser)
         _add_policy_options(parser, required=False)
+        protection_groups.add_local_argument(parser)
         return parser
 
     def take_action(self, parsed_args):
@@ -111,4 +116,8 @@ class SetPolicy(command.Command):
                   if v is not None}
         if fields:
             client = self.app.client_manager.protector
-            client.policies.update(parsed_args.protection_group, **fields)
+            group = parsed_args.protection_group
+            client.policies.update(group, local=parsed_args.local, **fields)
+            if parsed_args.local:
+                protection_groups.report_local_changes(self.app, client,
+                                                       group)

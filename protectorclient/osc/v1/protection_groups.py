@@ -11,15 +11,17 @@ GROUP_FIELDS = (
     'current_primary_site', 'volume_type', 'secondary_volume_type',
     'member_count', 'failover_count', 'last_failover_at',
     'last_replication_at', 'metadata_version', 'metadata_digest',
-    'consistency_groups', 'created_at', 'updated_at',
+    'local_changes', 'consistency_groups', 'created_at', 'updated_at',
 )
 
 SYNC_COLUMNS = ('Protection Group', 'Local Site', 'Local Version',
-                'Local Digest', 'Remote Site', 'Remote Version',
-                'Remote Digest', 'Sync Status', 'Detail')
+                'Local Digest', 'Local Changes', 'Remote Site',
+                'Remote Version', 'Remote Digest', 'Remote Local Changes',
+                'Sync Status', 'Detail')
 SYNC_KEYS = ('protection_group', 'local_site', 'local_version',
-             'local_digest', 'remote_site', 'remote_version',
-             'remote_digest', 'status', 'detail')
+             'local_digest', 'local_changes', 'remote_site',
+             'remote_version', 'remote_digest', 'remote_local_changes',
+             'status', 'detail')
 # Enough of a SHA-256 for people to compare two copies.
 DIGEST_SHOWN = 12
 
@@ -29,12 +31,37 @@ def _show_sync_status(sync_status):
     for key in ('local_digest', 'remote_digest'):
         if values.get(key):
             values[key] = values[key][:DIGEST_SHOWN]
+    for key in ('local_changes', 'remote_local_changes'):
+        values[key] = common.LocalChangesColumn(values.get(key))
     return SYNC_COLUMNS, tuple(values.get(k) for k in SYNC_KEYS)
 
 
 def add_group_argument(parser, help_text='Protection group (name or ID)'):
     parser.add_argument('protection_group', metavar='<protection-group>',
                         help=help_text)
+
+
+def add_local_argument(parser):
+    """--local, of the changes that may be made on one site alone."""
+    parser.add_argument(
+        '--local', action='store_true', default=False,
+        help="If the peer site is unreachable, make the change on this "
+             "site alone: the group then holds local-only changes until "
+             "'protection-group sync-force' is run on this site. While the "
+             "peer answers, the change is made on both sites, as without "
+             "--local")
+
+
+def report_local_changes(app, client, group):
+    """After a --local change: say whether it was made here alone."""
+    held = client.protection_groups.get(group).get('local_changes')
+    if held:
+        app.stderr.write(
+            "The peer site is unreachable: the change was made on %s alone "
+            "(the group holds %s). When the peer site is back, run "
+            "'openstack protector protection-group sync-force %s' on %s.\n"
+            % (held.get('site'), common.local_changes(held), group,
+               held.get('site')))
 
 
 class CreateProtectionGroup(command.ShowOne):
@@ -122,7 +149,11 @@ class ShowProtectionGroup(command.ShowOne):
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.protector
-        group = client.protection_groups.get(parsed_args.protection_group)
+        group = dict(client.protection_groups.get(
+            parsed_args.protection_group))
+        if 'local_changes' in group:
+            group['local_changes'] = common.LocalChangesColumn(
+                group['local_changes'])
         return common.show(group, GROUP_FIELDS)
 
 

@@ -170,6 +170,33 @@ class TestRequests(ClientTestCase):
         self.client.plans.update('web', {'devices': {}, 'subnets': {}})
         self.assertEqual({'plan': {'devices': {}, 'subnets': {}}},
                          self.last().json())
+        # The plan prefers the version of the whole Acura format.
+        self.assertEqual('protector 1.4',
+                         self.last().headers['OpenStack-API-Version'])
+
+    def test_changes_made_alone_ask_for_1_5(self):
+        base = self.tenant('protection-groups/web/')
+        self.http.post(base + 'policy', status_code=201,
+                       json={'policy': {}})
+        self.http.put(base + 'policy', json={'policy': {}})
+        self.http.put(base + 'mappings', json={'mappings': {}})
+        self.http.put(base + 'plan', json={'plan': {'devices': {}}})
+
+        self.client.plans.update('web', {'devices': {}}, local=True)
+        self.assertEqual({'plan': {'devices': {}}, 'local': True},
+                         self.last().json())
+        self.assertEqual('protector 1.5',
+                         self.last().headers['OpenStack-API-Version'])
+        self.client.mappings.update('web', {}, local=True)
+        self.assertEqual({'mappings': {}, 'local': True}, self.last().json())
+        self.client.policies.update('web', local=True, rpo_minutes=5)
+        self.assertEqual({'policy': {'rpo_minutes': 5}, 'local': True},
+                         self.last().json())
+        self.client.policies.create('web', 'https://fa-a', 'tok-a',
+                                    'https://fa-b', 'tok-b', 15, local=True)
+        self.assertTrue(self.last().json()['local'])
+        self.assertEqual('protector 1.5',
+                         self.last().headers['OpenStack-API-Version'])
 
     def test_operations_filters(self):
         self.http.get(self.tenant('operations'), json={'operations': []})

@@ -53,7 +53,7 @@ class TestHealth(test_client.ClientTestCase):
 
 class TestGroupsPreferHealth(test_client.ClientTestCase):
 
-    def test_list_and_show_ask_for_1_2(self):
+    def test_list_asks_for_1_2_and_show_for_1_4(self):
         self.http.get(self.tenant('protection-groups'),
                       json={'protection_groups': [{'rpo_grade': 'ok'}]})
         self.http.get(self.tenant('protection-groups/web'),
@@ -62,11 +62,11 @@ class TestGroupsPreferHealth(test_client.ClientTestCase):
         self.client.protection_groups.list()
         self.assertEqual('protector 1.2', self.last().headers[HEADER])
         self.client.protection_groups.get('web')
-        self.assertEqual('protector 1.2', self.last().headers[HEADER])
+        self.assertEqual('protector 1.5', self.last().headers[HEADER])
 
     def test_an_older_site_is_asked_again_once(self):
         def answer(request, context):
-            if request.headers[HEADER] == 'protector 1.2':
+            if request.headers[HEADER] in ('protector 1.2', 'protector 1.5'):
                 context.status_code = 406
                 return REFUSED
             return {'protection_group': {'name': 'web'}}
@@ -74,14 +74,28 @@ class TestGroupsPreferHealth(test_client.ClientTestCase):
 
         self.assertEqual({'name': 'web'},
                          self.client.protection_groups.get('web'))
-        self.assertEqual(['protector 1.2', 'protector 1.0'],
+        self.assertEqual(['protector 1.5', 'protector 1.2', 'protector 1.0'],
                          [r.headers[HEADER] for r in
                           self.http.request_history[1:]])
-        # The site is older: later calls do not ask for 1.2 again.
+        # The site is older: later calls do not ask for 1.2 or 1.5 again.
         self.client.protection_groups.get('web')
         self.assertEqual(['protector 1.0'],
                          [r.headers[HEADER] for r in
-                          self.http.request_history[3:]])
+                          self.http.request_history[4:]])
+
+    def test_a_site_of_1_2_still_shows_health(self):
+        def answer(request, context):
+            if request.headers[HEADER] == 'protector 1.5':
+                context.status_code = 406
+                return REFUSED
+            return {'protection_group': {'rpo_grade': 'ok'}}
+        self.http.get(self.tenant('protection-groups/web'), json=answer)
+
+        self.assertEqual({'rpo_grade': 'ok'},
+                         self.client.protection_groups.get('web'))
+        self.assertEqual(['protector 1.5', 'protector 1.2'],
+                         [r.headers[HEADER] for r in
+                          self.http.request_history[1:]])
 
     def test_other_errors_are_not_retried(self):
         self.http.get(self.tenant('protection-groups/web'), status_code=404,

@@ -73,6 +73,7 @@ class TestOpenAPI(base.APITestCase):
         self.assertTrue(header['required'])
         self.assertEqual(['protector 1.1', 'protector 1.2',
                           'protector 1.3', 'protector 1.4',
+                          'protector 1.5',
                           'protector latest'],
                          header['schema']['anyOf'][0]['enum'])
         self.assertEqual('1.1', action['x-openstack-microversion'])

@@ -14,7 +14,7 @@ class TestDiscovery(base.APITestCase):
         self.assertEqual(200, response.status_int, response.text)
         self.assertEqual({'versions': [{
             'id': 'v1', 'status': 'CURRENT',
-            'min_version': '1.0', 'max_version': '1.4',
+            'min_version': '1.0', 'max_version': '1.5',
             'links': [{'rel': 'self', 'href': 'http://localhost/v1/'}],
         }]}, response.json_body)
 
@@ -25,7 +25,7 @@ class TestDiscovery(base.APITestCase):
             self.assertEqual(200, response.status_int, response.text)
             version = response.json_body['version']
             self.assertEqual('v1', version['id'])
-            self.assertEqual('1.4', version['max_version'])
+            self.assertEqual('1.5', version['max_version'])
 
     def test_unknown_path_is_404_json(self):
         response = self.request('GET', '/v2/nothing')
@@ -63,7 +63,8 @@ class TestMicroversionHeader(base.APITestCase):
                               ('protector 1.2', '1.2'),
                               ('protector 1.3', '1.3'),
                               ('protector 1.4', '1.4'),
-                              ('protector latest', '1.4'),
+                              ('protector 1.5', '1.5'),
+                              ('protector latest', '1.5'),
                               ('compute 2.1, protector 1.0', '1.0')):
             response = self._get(value)
 
@@ -77,13 +78,13 @@ class TestMicroversionHeader(base.APITestCase):
         self.assertEqual('protector 1.0', response.headers[HEADER])
 
     def test_out_of_range_is_406(self):
-        for value in ('protector 2.0', 'protector 1.5', 'protector 0.9'):
+        for value in ('protector 2.0', 'protector 1.6', 'protector 0.9'):
             response = self._get(value)
 
             self.assertEqual(406, response.status_int, value)
             message = response.json_body['error']['message']
             self.assertIn(value.split()[1], message)
-            self.assertIn('protector 1.0 to 1.4', message)
+            self.assertIn('protector 1.0 to 1.5', message)
 
     def test_malformed_is_400(self):
         for value in ('protector one', 'protector 1', 'protector 1.0.1',

@@ -12,6 +12,7 @@ import fixtures
 import oslo_messaging as messaging
 from oslo_messaging import _utils as messaging_utils
 
+from protector.common import exception
 from protector.common import rpc
 from protector.common import rpcapi
 from protector.engine import manager
@@ -113,3 +114,21 @@ class TestEngineRPCAPI(base.TestCase):
     def test_a_pin_must_be_a_version(self):
         self.assertRaises(ValueError, self.conf.config, engine='two',
                           group='upgrade_levels')
+
+    def test_only_a_local_change_needs_2_1(self):
+        self.conf.config(engine='2.0', group='upgrade_levels')
+        client = rpcapi.EngineAPI()
+        sent = []
+
+        def call(cctxt, context, method, **kwargs):
+            sent.append((cctxt.target.version, kwargs))
+        with fixtures.MockPatchObject(rpc, 'call', side_effect=call):
+            client.plan_import(self.context, 'group-1', {'devices': {}})
+
+        self.assertEqual([('2.0', {'group_id': 'group-1',
+                                   'plan': {'devices': {}}})], sent)
+        error = self.assertRaises(exception.ServiceUnavailable,
+                                  client.plan_import, self.context,
+                                  'group-1', {}, local=True)
+        self.assertIn('protector-api is pinned to 2.0 ([upgrade_levels] '
+                      'engine)', error.msg)

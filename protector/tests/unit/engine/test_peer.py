@@ -149,6 +149,24 @@ class PeerContract(object):
                           GROUP_ID, 'erp', 'site-a:two')
         self.client().delete(GROUP_ID, 'erp', 'site-a:one')
 
+    def test_changes_made_alone_are_shown_and_kept_from_normal_pushes(self):
+        self.push(document(1))
+        self.push(document(2), base=document(1))
+        self.hold_local_changes(2)
+
+        held = self.stored()['local_changes']
+        self.assertEqual(('site-b', 2, 2), (held['site'],
+                                            held['first_version'],
+                                            held['last_version']))
+        error = self.assertRaises(exception.LocalChangesHeld, self.push,
+                                  document(3), document(2))
+        self.assertIn("Peer site 'site-b' refused version 3 of protection "
+                      "group 'erp': Protection group 'erp' holds changes "
+                      "made on site 'site-b' alone", error.msg)
+        self.assertEqual(state(document(3)),
+                         self.push(document(3), force=True))
+        self.assertIsNone(self.stored()['local_changes'])
+
     def test_push_back_of_unknown_group_is_refused(self):
         error = self.assertRaises(exception.NotFound,
                                   self.client().push_back, GROUP_ID, 'erp',
@@ -185,6 +203,12 @@ class TestFakePeerClient(PeerContract, base.ScenarioTestCase):
 
     def go_down(self):
         self.peer.go_down()
+
+    def hold_local_changes(self, version):
+        self.peer.local_changes[GROUP_ID] = {
+            'site': 'site-b', 'since': '2026-12-07T10:00:00Z',
+            'first_version': version, 'last_version': version,
+            'peer_version': version - 1, 'peer_digest': None}
 
 
 class TestPeerClient(PeerContract, base.APITestCase):
@@ -232,6 +256,34 @@ class TestPeerClient(PeerContract, base.APITestCase):
         self.http.register_uri(requests_mock.ANY,
                                re.compile(re.escape(PROTECTOR)),
                                exc=requests.exceptions.ConnectionError)
+
+    def hold_local_changes(self, version):
+        """Version ``version`` of site-b's copy was made there alone."""
+        db.group_record_local_change(self.context, GROUP_ID, 'site-b',
+                                     version)
+
+    def test_a_peer_older_than_1_4_is_asked_with_1_0(self):
+        self.push(document(1))
+        newer = self._protector_api
+        asked = []
+
+        def older(http_request, context):
+            version = http_request.headers['OpenStack-API-Version']
+            asked.append(version)
+            if version == 'protector 1.5':
+                context.status_code = 406
+                return b'{"error": {"error_code": "version_not_supported"}}'
+            return newer(http_request, context)
+        self.http.register_uri(requests_mock.ANY,
+                               re.compile(re.escape(PROTECTOR)),
+                               content=older)
+
+        stored = self.stored()
+
+        self.assertEqual(['protector 1.5', 'protector 1.0'], asked)
+        self.assertEqual(state(document(1)),
+                         (stored['version'], stored['digest']))
+        self.assertNotIn('local_changes', stored)
 
     def test_protector_api_failing_counts_as_unreachable(self):
         self.http.register_uri(requests_mock.ANY,

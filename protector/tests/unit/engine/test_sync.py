@@ -53,15 +53,15 @@ class SyncTestCase(base.ScenarioTestCase):
             ('DELETE', self.group_path('web-tier'), None),
         ]
 
-    def sync_status(self):
+    def sync_status(self, headers=MEMBER_A):
         return self.ok('GET', self.group_path('web-tier', '/sync-status'),
-                       headers=MEMBER_A)['sync_status']
+                       headers=headers)['sync_status']
 
-    def sync_force(self, source=None):
+    def sync_force(self, source=None, headers=MEMBER_A):
         body = {'sync_force': {'source': source}} if source else None
         return self.request('POST', self.group_path('web-tier',
                                                     '/sync-force'),
-                            body, MEMBER_A)
+                            body, headers)
 
 
 class TestRefusals(SyncTestCase):
@@ -79,7 +79,13 @@ class TestRefusals(SyncTestCase):
             response = self.request(method, path, body, MEMBER_A)
 
             error = self.assertError(response, 409)
-            self.assertEqual(UNREACHABLE, error['message'], path)
+            self.assertEqual('peer_unreachable', error['error_code'])
+            # The changes that may be made here alone name --local.
+            may_be_local = path.endswith(('/policy', '/mappings', '/plan'))
+            self.assertEqual(may_be_local, '--local' in error['message'],
+                             path)
+            if not may_be_local:
+                self.assertEqual(UNREACHABLE, error['message'], path)
         self.peer.come_back()
         group = self.show_group('web-tier')
         self.assertEqual(self.version, group['metadata_version'])

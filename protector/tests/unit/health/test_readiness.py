@@ -1,5 +1,6 @@
 """Readiness checks: each names what is wrong and the command that fixes it."""
 
+import datetime
 import types
 
 import testtools
@@ -20,7 +21,7 @@ def member(name, server_id, volumes=(), ports=(), flavor=None):
 GROUP = types.SimpleNamespace(
     id='pg-1', name='web', metadata_version=4, metadata_digest='d' * 64,
     push_next_at=None, last_sync_error=None, primary_site_id='a',
-    mappings={}, subnets={})
+    mappings={}, subnets={}, local_changes_since=None)
 MEMBERS = [member('db', 's-db', ['v-1', 'v-2'], [('n-1', 'private')]),
            member('app', 's-app', ['v-3'], [('n-1', 'private')])]
 
@@ -124,3 +125,25 @@ class TestMetadataSync(testtools.TestCase):
         result = readiness.metadata_sync(GROUP, 'site-b', (4, 'd' * 64),
                                          None)
         self.assertEqual('pass', result['status'])
+
+    def test_changes_made_here_alone_fail_even_without_the_peer(self):
+        group = types.SimpleNamespace(**dict(
+            vars(GROUP), local_changes_site='site-a',
+            local_changes_since=datetime.datetime(2026, 12, 7, 10),
+            local_changes_first_version=3, local_changes_peer_version=2,
+            local_changes_peer_digest='c' * 64))
+
+        for peer_copy, error in (((2, 'c' * 64), None),
+                                 (None, 'connection refused')):
+            result = readiness.metadata_sync(group, 'site-b', peer_copy,
+                                             error)
+
+            self.assertEqual('fail', result['status'])
+            self.assertEqual(
+                "Versions 3 to 4 were changed on site 'site-a' while site "
+                "'site-b' was unreachable (--local); when 'site-b' is back "
+                "run 'openstack protector protection-group sync-force web' "
+                "on site 'site-a'.", result['detail'])
+            self.assertEqual("'openstack protector protection-group "
+                             "sync-force web' on site 'site-a' once site "
+                             "'site-b' answers.", result['fix'])

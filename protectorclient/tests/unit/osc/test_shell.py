@@ -105,7 +105,7 @@ class TestShell(testtools.TestCase):
         rc = self.app.run(['protector', 'protection-group', 'sync-status',
                            'web'])
         self.assertEqual(0, rc)
-        self.assertIn('| Sync Status      | IN SYNC |',
+        self.assertIn('| Sync Status          | IN SYNC |',
                       self.app.stdout.getvalue())
 
 

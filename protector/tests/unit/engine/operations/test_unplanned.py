@@ -5,7 +5,7 @@ from protector.common import group_states
 from protector.common import steps
 from protector.db import api as db
 from protector.engine.operations import runner
-from protector.engine import sync
+from protector.engine import sync_status
 from protector.tests.fake_drivers import storage as fake_storage
 from protector.tests.unit.engine.operations import base
 from protector.tests.unit.engine.operations import fixtures
@@ -124,7 +124,7 @@ class TestUnplannedFailover(base.OperationTestCase):
         fixtures.DOWN.clear()
         fake_storage.set_reachable(fixtures.ARRAY_URLS['site-a'])
         self.sites.peer.come_back()
-        sync.force(self.context, self.group_now().id)
+        sync_status.force(self.context, self.group_now().id)
 
         error = self.assertRaises(exception.Conflict, self.start,
                                   'failback')

@@ -20,14 +20,43 @@ class TestSetMapping(fakes.TestCommand):
                             'net-e': 'net-f'},
                 'flavor': {'m1.large': 'm2.large'},
                 'security_group': {'sg1': 'sg2'}},
-            'failback': {'network': {'net-b': 'net-a'}}})
+            'failback': {'network': {'net-b': 'net-a'}}}, local=False)
 
     def test_failback_direction_on_empty_document(self):
         self.client.mappings.get.return_value = {}
         self.run_command(mappings.SetMapping, [
             'web', '--direction', 'failback', '--flavor', 'a=b'])
         self.client.mappings.update.assert_called_once_with(
-            'web', {'failback': {'flavor': {'a': 'b'}}})
+            'web', {'failback': {'flavor': {'a': 'b'}}}, local=False)
+
+    def test_local_says_when_the_change_was_made_here_alone(self):
+        self.client.mappings.get.return_value = {}
+        self.client.protection_groups.get.return_value = {
+            'local_changes': {'site': 'site-a', 'first_version': 5,
+                              'last_version': 6,
+                              'since': '2026-12-07T10:00:00Z'}}
+
+        self.run_command(mappings.SetMapping, [
+            'web', '--network', 'a=b', '--local'])
+
+        self.client.mappings.update.assert_called_once_with(
+            'web', {'failover': {'network': {'a': 'b'}}}, local=True)
+        self.assertEqual(
+            "The peer site is unreachable: the change was made on site-a "
+            "alone (the group holds versions 5 to 6 made on site-a alone "
+            "since 2026-12-07T10:00:00Z). When the peer site is back, run "
+            "'openstack protector protection-group sync-force web' on "
+            "site-a.\n", self.app.stderr.getvalue())
+
+    def test_local_with_the_peer_answering_says_nothing(self):
+        self.client.mappings.get.return_value = {}
+        self.client.protection_groups.get.return_value = {
+            'local_changes': None}
+
+        self.run_command(mappings.SetMapping, [
+            'web', '--network', 'a=b', '--local'])
+
+        self.assertEqual('', self.app.stderr.getvalue())
 
     def test_bad_pair(self):
         e = self.assertRaises(osc_exceptions.CommandError, self.run_command,

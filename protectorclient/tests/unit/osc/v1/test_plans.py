@@ -57,14 +57,30 @@ class TestImportPlan(PlanTestCase):
     def test_import(self):
         path = self.write('plan.json', json.dumps(PLAN))
         columns, rows = self.run_command(plans.ImportPlan, ['web', path])
-        self.update.assert_called_once_with('web', PLAN)
+        self.update.assert_called_once_with('web', PLAN, local=False)
         self.assertEqual(3, len(rows))
         self.assertEqual('', self.app.stderr.getvalue())
+        self.client.protection_groups.get.assert_not_called()
+
+    def test_import_local(self):
+        path = self.write('plan.json', json.dumps(PLAN))
+        self.client.protection_groups.get.return_value = {
+            'local_changes': {'site': 'site-a', 'first_version': 5,
+                              'last_version': 5,
+                              'since': '2026-12-07T10:00:00Z'}}
+
+        columns, rows = self.run_command(plans.ImportPlan,
+                                         ['web', path, '--local'])
+
+        self.update.assert_called_once_with('web', PLAN, local=True)
+        self.assertEqual(3, len(rows))
+        self.assertIn('the group holds version 5 made on site-a alone',
+                      self.app.stderr.getvalue())
 
     def test_import_accepts_wrapped_document(self):
         path = self.write('plan.json', json.dumps({'plan': PLAN}))
         self.run_command(plans.ImportPlan, ['web', path])
-        self.update.assert_called_once_with('web', PLAN)
+        self.update.assert_called_once_with('web', PLAN, local=False)
 
     def test_warnings_are_printed_on_stderr(self):
         path = self.write('plan.json', json.dumps(PLAN))
@@ -122,7 +138,7 @@ class TestImportTable(PlanTestCase):
         super().setUp()
         self.client.plans.get.return_value = PLAN
         self.update = self.client.plans.update_with_warnings
-        self.update.side_effect = lambda group, plan: (plan, [])
+        self.update.side_effect = lambda group, plan, local: (plan, [])
 
     def test_a_csv_file_is_applied_to_the_current_plan(self):
         path = self.write('servers.csv', 'name,rank,delay,flavor\n'

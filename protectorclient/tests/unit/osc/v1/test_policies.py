@@ -25,7 +25,7 @@ class TestPolicy(fakes.TestCommand):
             primary_fa_token='tok-AAA',
             secondary_fa_url='https://fa-b.example',
             secondary_fa_token='tok-BBB', rpo_minutes=15,
-            replication_interval=120, snapshot_retention=None)
+            replication_interval=120, snapshot_retention=None, local=False)
         self.assertEqual(policies.POLICY_FIELDS, columns)
         values = dict(zip(columns, data))
         self.assertEqual('******', values['primary_fa_token'])
@@ -60,4 +60,23 @@ class TestPolicy(fakes.TestCommand):
         self.run_command(policies.SetPolicy,
                          ['prod-web-app', '--rpo-minutes', '5'])
         self.client.policies.update.assert_called_once_with(
-            'prod-web-app', rpo_minutes=5)
+            'prod-web-app', local=False, rpo_minutes=5)
+
+    def test_create_and_set_take_local(self):
+        self.client.policies.create.return_value = POLICY
+        self.client.protection_groups.get.return_value = {
+            'local_changes': {'site': 'site-a', 'first_version': 2,
+                              'last_version': 3,
+                              'since': '2026-12-07T10:00:00Z'}}
+
+        self.run_command(policies.CreatePolicy, CREATE_ARGS + ['--local'])
+        self.run_command(policies.SetPolicy,
+                         ['prod-web-app', '--rpo-minutes', '5', '--local'])
+
+        self.assertTrue(self.client.policies.create.call_args.kwargs[
+            'local'])
+        self.client.policies.update.assert_called_once_with(
+            'prod-web-app', local=True, rpo_minutes=5)
+        self.assertEqual(2, self.app.stderr.getvalue().count(
+            "run 'openstack protector protection-group sync-force "
+            "prod-web-app' on site-a."))

@@ -13,15 +13,19 @@ GROUP = {
     'rpo_grade': 'warning', 'failover_ready': True, 'failover_count': 0,
     'last_failover_at': None,
     'last_replication_at': None, 'metadata_version': 7,
-    'metadata_digest': 'c' * 64,
+    'metadata_digest': 'c' * 64, 'local_changes': None,
     'consistency_groups': {'site-a': 'cg-a', 'site-b': 'cg-b'},
     'member_count': 2, 'created_at': '2025-06-01T09:00:00Z',
     'updated_at': None,
 }
+HELD = {'site': 'site-a', 'since': '2026-12-07T10:00:00Z',
+        'first_version': 6, 'last_version': 7, 'peer_version': 5,
+        'peer_digest': 'b' * 64}
 SYNC = {'protection_group': 'prod-web-app', 'local_site': 'site-a',
         'local_version': 7, 'local_digest': 'a' * 64,
-        'remote_site': 'site-b', 'remote_version': 6,
-        'remote_digest': 'b' * 64, 'status': 'OUT OF SYNC',
+        'local_changes': HELD, 'remote_site': 'site-b',
+        'remote_version': 6, 'remote_digest': 'b' * 64,
+        'remote_local_changes': None, 'status': 'OUT OF SYNC',
         'detail': 'site-b is behind'}
 
 
@@ -100,6 +104,18 @@ class TestListShowProtectionGroup(fakes.TestCommand):
         self.assertIn("| current_primary_site  | site-a", out)
         self.assertIn("site-a='cg-a', site-b='cg-b'", out)
 
+    def test_show_local_changes(self):
+        self.client.protection_groups.get.return_value = dict(
+            GROUP, local_changes=HELD)
+
+        out = self.output(pg.ShowProtectionGroup, ['prod-web-app'])
+        shown = self.json_output(pg.ShowProtectionGroup, ['prod-web-app'])
+
+        self.assertIn('| local_changes         | versions 6 to 7 made on '
+                      'site-a alone since 2026-12-07T10:00:00Z ', out)
+        self.assertEqual(HELD, shown['local_changes'])
+        self.assertIsNone(GROUP['local_changes'])
+
 
 class TestSetDeleteProtectionGroup(fakes.TestCommand):
 
@@ -123,8 +139,9 @@ class TestSetDeleteProtectionGroup(fakes.TestCommand):
 class TestSync(fakes.TestCommand):
 
     COLUMNS = ('Protection Group', 'Local Site', 'Local Version',
-               'Local Digest', 'Remote Site', 'Remote Version',
-               'Remote Digest', 'Sync Status', 'Detail')
+               'Local Digest', 'Local Changes', 'Remote Site',
+               'Remote Version', 'Remote Digest', 'Remote Local Changes',
+               'Sync Status', 'Detail')
 
     def test_sync_status(self):
         self.client.protection_groups.sync_status.return_value = SYNC
@@ -133,9 +150,13 @@ class TestSync(fakes.TestCommand):
         self.client.protection_groups.sync_status.assert_called_once_with(
             'prod-web-app')
         self.assertEqual(self.COLUMNS, columns)
-        self.assertEqual(('prod-web-app', 'site-a', 7, 'a' * 12, 'site-b',
-                          6, 'b' * 12, 'OUT OF SYNC', 'site-b is behind'),
-                         data)
+        self.assertEqual(('prod-web-app', 'site-a', 7, 'a' * 12,
+                          common.LocalChangesColumn(HELD), 'site-b', 6,
+                          'b' * 12, common.LocalChangesColumn(None),
+                          'OUT OF SYNC', 'site-b is behind'), data)
+        self.assertEqual('versions 6 to 7 made on site-a alone since '
+                         '2026-12-07T10:00:00Z', data[4].human_readable())
+        self.assertEqual('', data[8].human_readable())
 
     def test_sync_status_value_format(self):
         self.client.protection_groups.sync_status.return_value = dict(
@@ -158,7 +179,7 @@ class TestSync(fakes.TestCommand):
         self.client.protection_groups.sync_force.assert_called_once_with(
             'prod-web-app', source=None)
         self.assertEqual(self.COLUMNS, columns)
-        self.assertEqual('IN SYNC', data[7])
+        self.assertEqual('IN SYNC', data[9])
 
     def test_sync_force_from_local(self):
         self.client.protection_groups.sync_force.return_value = SYNC
